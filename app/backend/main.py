@@ -1,0 +1,1 @@
+"""Backend entry point (placeholder for the real service)."""

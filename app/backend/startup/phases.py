@@ -1,0 +1,1 @@
+"""The seven startup phases (placeholder)."""

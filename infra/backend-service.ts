@@ -1,0 +1,87 @@
+/**
+ * The Cloud Run v2 service: one gen2 revision template built from the plan, with probes derived from the startup
+ * budget, secret env from Secret Manager, the runtime identity, VPC egress, non-public ingress and an explicit
+ * invoker list.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as inputs from "@pulumi/gcp/types/input";
+import { Service } from "@pulumi/gcp/cloudrunv2/service";
+import { ServiceIamMember } from "@pulumi/gcp/cloudrunv2/serviceIamMember";
+import { INVOKER_ROLE } from "../policies/lib/cloud-run-limits";
+import type { StagingPlan } from "./config";
+import { LIVENESS, startupTimingFor } from "./probes";
+
+export interface BackendServiceArgs {
+    project: string;
+    region: string;
+    service: StagingPlan["service"];
+    /** Digest-pinned image reference. */
+    image: pulumi.Input<string>;
+    serviceAccountEmail: pulumi.Input<string>;
+    /** Secret env entries (secretKeyRef). */
+    secretEnvs: inputs.cloudrunv2.ServiceTemplateContainerEnv[];
+    vpcAccess: inputs.cloudrunv2.ServiceTemplateVpcAccess;
+    /** Resources the revision must not be created before (the secret accessor grants). */
+    readyAfter: pulumi.Resource[];
+}
+
+export class BackendService extends pulumi.ComponentResource {
+    /** The Cloud Run service. */
+    public readonly service: Service;
+    /** The service's URL. */
+    public readonly url: pulumi.Output<string>;
+    /** The service's name. */
+    public readonly name: pulumi.Output<string>;
+    /** The latest revision created from the template. */
+    public readonly latestRevision: pulumi.Output<string>;
+
+    constructor(name: string, args: BackendServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cloudrun-staging:infra:BackendService", name, {}, opts);
+        const s = args.service;
+        this.service = new Service(name, {
+            project: args.project,
+            location: args.region,
+            name: s.name,
+            ingress: s.ingress,
+            invokerIamDisabled: false,
+            deletionProtection: s.deletionProtection,
+            labels: s.labels,
+            template: {
+                serviceAccount: args.serviceAccountEmail,
+                executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
+                timeout: `${s.requestTimeoutSeconds}s`,
+                maxInstanceRequestConcurrency: s.scaling.concurrency,
+                scaling: { minInstanceCount: s.scaling.minInstances, maxInstanceCount: s.scaling.maxInstances },
+                vpcAccess: args.vpcAccess,
+                labels: s.labels,
+                containers: [{
+                    image: args.image,
+                    ports: { containerPort: s.port, name: "http1" },
+                    resources: {
+                        limits: { cpu: s.resources.cpu, memory: s.resources.memory },
+                        cpuIdle: s.cpuIdle,
+                        startupCpuBoost: s.startupCpuBoost,
+                    },
+                    startupProbe: { ...startupTimingFor(s.startupBudgetSeconds), httpGet: { path: s.probes.startupPath, port: s.port } },
+                    livenessProbe: { ...LIVENESS, httpGet: { path: s.probes.livenessPath, port: s.port } },
+                    envs: [...plainEnvs(s.env), ...args.secretEnvs],
+                }],
+            },
+        }, { parent: this, dependsOn: args.readyAfter });
+        s.invokers.forEach((member, i) => new ServiceIamMember(`${name}-invoker-${i}`, {
+            project: args.project,
+            location: args.region,
+            name: this.service.name,
+            role: INVOKER_ROLE,
+            member,
+        }, { parent: this }));
+        this.url = this.service.uri;
+        this.name = this.service.name;
+        this.latestRevision = this.service.latestCreatedRevision;
+        this.registerOutputs({ url: this.url, name: this.name, latestRevision: this.latestRevision });
+    }
+}
+
+function plainEnvs(env: Record<string, string>): inputs.cloudrunv2.ServiceTemplateContainerEnv[] {
+    return Object.entries(env).map(([name, value]) => ({ name, value }));
+}

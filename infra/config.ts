@@ -1,0 +1,372 @@
+/**
+ * The stack config schema: the single source of truth for what Pulumi.<stack>.yaml may say.
+ *
+ * `parseStagingPlan` turns the raw config map into one typed plan before any resource exists; components
+ * receive only that plan. Every input is validated where it is declared, Cloud Run's limits come from the
+ * shared table in policies/lib/cloud-run-limits.ts, and every problem is reported at once, naming the full key
+ * (`cloudrun-staging:service.resources.memory`), what was given and what is allowed.
+ */
+import { closest, distance } from "fastest-levenshtein";
+import { z } from "zod";
+import {
+    CONCURRENCY_LIMITS, CONNECTOR_LIMITS, CONTAINER_PORT_LIMITS, DIRECT_VPC_MAX_PREFIX_LENGTH, ENV_LIMITS,
+    INGRESS_VALUES, MAX_STARTUP_BUDGET_SECONDS, PUBLIC_MEMBERS, REQUEST_TIMEOUT_LIMITS, RESERVED_ENV_NAMES,
+    SECRET_LIMITS, VPC_EGRESS_VALUES, cidrPrefixLength, connectorProblems, parseCpu, resourceProblems, show,
+} from "../policies/lib/cloud-run-limits";
+
+/** Cloud Run service names: lowercase, digits and hyphens, at most 49 characters. */
+const SERVICE_NAME_RE = /^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/;
+/** Service account ids: 6 to 30 characters. */
+const ACCOUNT_ID_RE = /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/;
+/** Artifact Registry repository ids. */
+const REPOSITORY_ID_RE = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+/** GCP label keys and values. */
+const LABEL_KEY_RE = /^[a-z][a-z0-9_-]{0,62}$/;
+const LABEL_VALUE_RE = /^[a-z0-9_-]{0,63}$/;
+/** IAM members an invoker list may name (never allUsers / allAuthenticatedUsers). */
+const MEMBER_RE = /^(user|serviceAccount|group|domain|principal|principalSet):.+$/;
+/** An image pinned by digest. */
+const DIGEST_REF_RE = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
+const CONNECTOR_ID_RE = /^projects\/[^/]+\/locations\/[^/]+\/connectors\/[^/]+$/;
+
+/** Integers that may arrive as YAML numbers or as quoted digits. */
+function integer(what: string, min: number, max: number) {
+    const allowed = `${what}: an integer from ${min} to ${max}`;
+    return z.preprocess(
+        (v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
+        z.number({ error: `expected ${allowed}` })
+            .refine((n) => Number.isInteger(n) && n >= min && n <= max, { error: `expected ${allowed}` }),
+    );
+}
+
+function pattern(re: RegExp, allowed: string) {
+    return z.string({ error: `expected ${allowed}` }).regex(re, { error: `expected ${allowed}` });
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
+    return z.enum(values, { error: `expected one of ${values.join(", ")}` });
+}
+
+const envName = pattern(ENV_LIMITS.nameRe, "an env name made of letters, digits and _ (not starting with a digit)")
+    .refine((name) => !RESERVED_ENV_NAMES.includes(name), {
+        error: `is reserved by Cloud Run (${RESERVED_ENV_NAMES.join(", ")}); Cloud Run sets it itself`,
+    });
+
+const plainEnvValue = z.union([z.string(), z.number(), z.boolean()], { error: "expected a plain string, number or boolean" })
+    .transform(String)
+    .refine((v) => v.length <= ENV_LIMITS.maxValueLength, { error: `expected at most ${ENV_LIMITS.maxValueLength} characters` });
+
+const serviceSchema = z.strictObject({
+    /** Cloud Run service name. */
+    name: pattern(SERVICE_NAME_RE, "a Cloud Run service name: lowercase letters, digits, hyphens, at most 49 characters"),
+    /** Runtime service account id (defaults to "<name>-runtime"). */
+    runtimeServiceAccountId: pattern(ACCOUNT_ID_RE, "a service account id: 6-30 lowercase letters, digits, hyphens").optional(),
+    /** Port the container listens on; Cloud Run sends traffic and probes here and sets PORT to it. */
+    port: integer("a container port", CONTAINER_PORT_LIMITS.min, CONTAINER_PORT_LIMITS.max),
+    resources: z.strictObject({
+        /** CPU limit, checked against Cloud Run's CPU/memory table below. */
+        cpu: z.union([z.string(), z.number()], { error: 'expected a CPU value such as 2 or "2"' }),
+        /** Memory limit such as "2Gi". */
+        memory: z.string({ error: 'expected a memory quantity such as "2Gi" or "512Mi"' }),
+    }, { error: "expected an object with cpu and memory" }).superRefine((resources, ctx) => {
+        // This program deploys gen2 only, so fractional CPU (gen1 only) is rejected here too.
+        for (const problem of resourceProblems({ ...resources, executionEnvironment: "gen2" })) {
+            ctx.addIssue({ code: "custom", path: [problem.field === "memory" ? "memory" : "cpu"], message: problem.message });
+        }
+    }),
+    /** true: CPU only during requests; false: always allocated (needed for background work). */
+    cpuIdle: z.boolean({ error: "expected true or false" }).default(false),
+    /** Extra CPU while the container starts. */
+    startupCpuBoost: z.boolean({ error: "expected true or false" }).default(true),
+    scaling: z.strictObject({
+        minInstances: integer("a minimum instance count", 0, 1000).default(0),
+        maxInstances: integer("a maximum instance count", 1, 1000).default(10),
+        concurrency: integer("requests per instance", CONCURRENCY_LIMITS.min, CONCURRENCY_LIMITS.max).default(CONCURRENCY_LIMITS.default),
+    }).prefault({}),
+    /** Request timeout in seconds. */
+    requestTimeoutSeconds: integer("a request timeout in seconds", REQUEST_TIMEOUT_LIMITS.minSeconds, REQUEST_TIMEOUT_LIMITS.maxSeconds),
+    /** How long the app may take to start listening; the startup probe window is derived from it. */
+    startupBudgetSeconds: integer("a startup budget in seconds", 1, MAX_STARTUP_BUDGET_SECONDS),
+    probes: z.strictObject({
+        startupPath: pattern(/^\/\S*$/, 'an HTTP path starting with "/"'),
+        livenessPath: pattern(/^\/\S*$/, 'an HTTP path starting with "/"'),
+    }),
+    /** Plain (non-secret) environment variables. */
+    env: z.record(envName, plainEnvValue, { error: "expected a map of NAME: value" }).default({}),
+    ingress: oneOf(INGRESS_VALUES).default("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"),
+    /** Members granted roles/run.invoker. */
+    invokers: z.array(
+        pattern(MEMBER_RE, "an IAM member such as serviceAccount:x@p.iam.gserviceaccount.com")
+            .refine((m) => !PUBLIC_MEMBERS.includes(m), { error: "public invokers are not allowed" }),
+        { error: "expected a list of IAM members" },
+    ).default([]),
+    deletionProtection: z.boolean({ error: "expected true or false" }).default(true),
+    labels: z.record(pattern(LABEL_KEY_RE, "a label key"), pattern(LABEL_VALUE_RE, "a label value: lowercase letters, digits, _ and -"))
+        .default({}),
+}, { error: "expected an object describing the service" });
+
+const buildSchema = z.strictObject({
+    /** Build context directory, relative to the project root. */
+    context: z.string({ error: "expected a directory path" }).min(1, { error: "expected a directory path" }),
+    dockerfile: z.string({ error: "expected a Dockerfile path relative to the context" }).default("Dockerfile"),
+    /** Paths the app needs at run time; each must exist and survive .dockerignore. */
+    requiredPaths: z.array(z.string({ error: "expected a path" }), { error: "expected a list of paths" }).default([]),
+    platform: z.string({ error: 'expected a platform such as "linux/amd64"' }).default("linux/amd64"),
+    /** Artifact Registry repository the program creates (defaults to the service name). */
+    repositoryId: pattern(REPOSITORY_ID_RE, "a repository id: lowercase letters, digits, hyphens").optional(),
+});
+
+const imageSchema = z.strictObject({
+    build: buildSchema.optional(),
+    /** A prebuilt image pinned by digest. */
+    ref: pattern(DIGEST_REF_RE, "an image reference pinned by digest: <repository>@sha256:<64 hex>").optional(),
+}, { error: "expected an object with either build or ref" }).superRefine((image, ctx) => {
+    if ((image.build === undefined) === (image.ref === undefined)) {
+        ctx.addIssue({ code: "custom", message: "set exactly one of build {context, dockerfile, requiredPaths} or ref (digest-pinned)" });
+    }
+});
+
+const secretMappingSchema = z.strictObject({
+    /** Secret Manager secret id. */
+    secretId: pattern(SECRET_LIMITS.idRe, "a secret id: letters, digits, _ and -, at most 255"),
+    /** Secret version: a number (pinned, recommended) or "latest". */
+    version: z.preprocess((v) => (typeof v === "number" ? String(v) : v),
+        pattern(SECRET_LIMITS.versionRe, 'expected a version number such as "3", or "latest"')),
+    /** create: this stack owns the secret container; reuse: it exists already. */
+    mode: oneOf(["create", "reuse"] as const),
+    /** Project that holds a reused secret (defaults to gcp:project). */
+    project: z.string({ error: "expected a project id" }).optional(),
+});
+
+const connectorSchema = z.strictObject({
+    name: z.string({ error: "expected a connector name" }),
+    ipCidrRange: z.string({ error: 'expected an unused /28 such as "10.8.0.0/28"' }),
+    network: z.string({ error: "expected a VPC network name" }),
+    minInstances: integer("a connector minimum instance count", CONNECTOR_LIMITS.minInstances.min, CONNECTOR_LIMITS.minInstances.max).default(2),
+    maxInstances: integer("a connector maximum instance count", CONNECTOR_LIMITS.maxInstances.min, CONNECTOR_LIMITS.maxInstances.max).default(3),
+    machineType: oneOf(CONNECTOR_LIMITS.machineTypes as [string, ...string[]]).default(CONNECTOR_LIMITS.defaultMachineType),
+}).superRefine((connector, ctx) => {
+    for (const problem of connectorProblems(connector)) {
+        ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
+    }
+});
+
+const vpcSchema = z.strictObject({
+    /** Create a Serverless VPC Access connector. */
+    createConnector: connectorSchema.optional(),
+    /** Reuse a connector: projects/<p>/locations/<region>/connectors/<name>. */
+    reuseConnector: pattern(CONNECTOR_ID_RE, "a connector id: projects/<p>/locations/<region>/connectors/<name>").optional(),
+    /** Direct VPC egress through a subnet. */
+    direct: z.strictObject({
+        network: z.string({ error: "expected a VPC network name" }),
+        subnetwork: z.string({ error: "expected a subnetwork name" }),
+        /** The subnet range, when known, to check it is large enough. */
+        subnetRange: z.string().refine((r) => (cidrPrefixLength(r) ?? 99) <= DIRECT_VPC_MAX_PREFIX_LENGTH,
+            { error: `expected an IPv4 range of /${DIRECT_VPC_MAX_PREFIX_LENGTH} or larger` }).optional(),
+    }).optional(),
+    egress: oneOf(VPC_EGRESS_VALUES).default("PRIVATE_RANGES_ONLY"),
+}, { error: "expected an object with createConnector, reuseConnector or direct" }).superRefine((vpc, ctx) => {
+    const chosen = [vpc.createConnector, vpc.reuseConnector, vpc.direct].filter((v) => v !== undefined).length;
+    if (chosen !== 1) {
+        ctx.addIssue({ code: "custom", message: "set exactly one of createConnector, reuseConnector or direct" });
+    }
+});
+
+/** Everything under the project's config namespace. Each top-level key is one `<project>:<key>` entry. */
+export const stackConfigSchema = z.strictObject({
+    service: serviceSchema,
+    image: imageSchema,
+    secrets: z.record(envName, secretMappingSchema, { error: "expected a map of ENV_NAME: {secretId, version, mode}" }).default({}),
+    vpc: vpcSchema,
+}).superRefine((config, ctx) => {
+    const s = config.service;
+    if (s.scaling.maxInstances < s.scaling.minInstances) {
+        ctx.addIssue({ code: "custom", path: ["service", "scaling", "maxInstances"],
+            message: `maxInstances ${s.scaling.maxInstances} must be at least minInstances ${s.scaling.minInstances}` });
+    }
+    for (const name of Object.keys(config.secrets)) {
+        if (name in s.env) {
+            ctx.addIssue({ code: "custom", path: ["service", "env", name],
+                message: `${name} is also mapped from Secret Manager under secrets; keep only the secret mapping` });
+        }
+    }
+});
+
+export type StackConfig = z.output<typeof stackConfigSchema>;
+
+/** One plain env var or one secret mapping, as the service receives it. */
+export interface SecretMapping {
+    envName: string;
+    secretId: string;
+    version: string;
+    mode: "create" | "reuse";
+    project: string;
+}
+
+/** The image to deploy: built from a context, or a digest-pinned reference. */
+export type ImagePlan =
+    | { kind: "build"; context: string; dockerfile: string; requiredPaths: string[]; platform: string; repositoryId: string }
+    | { kind: "ref"; ref: string };
+
+/** How the revision reaches the VPC. */
+export type VpcPlan =
+    | { kind: "create-connector"; egress: string; connector: z.output<typeof connectorSchema> }
+    | { kind: "reuse-connector"; egress: string; connectorId: string }
+    | { kind: "direct"; egress: string; network: string; subnetwork: string };
+
+/** The one parsed, typed plan the components receive. */
+export interface StagingPlan {
+    project: string;
+    region: string;
+    service: Omit<StackConfig["service"], "resources" | "runtimeServiceAccountId"> & {
+        resources: { cpu: string; memory: string };
+        runtimeServiceAccountId: string;
+    };
+    image: ImagePlan;
+    secrets: SecretMapping[];
+    vpc: VpcPlan;
+}
+
+/** Raised when stack config is invalid; lists every problem, each naming its key. */
+export class StackConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`Invalid stack config: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
+            problems.map((p) => `  - ${p}`).join("\n"));
+        this.name = "StackConfigError";
+    }
+}
+
+/** Inputs to parseStagingPlan: the raw config map (`pulumi.runtime.allConfig()`) and which keys are secure. */
+export interface RawStackConfig {
+    namespace: string;
+    values: Record<string, string>;
+    secretKeys?: readonly string[];
+}
+
+/**
+ * Parses and validates the whole stack config into a plan, or throws StackConfigError listing every problem.
+ */
+export function parseStagingPlan(raw: RawStackConfig): StagingPlan {
+    const ns = raw.namespace;
+    const problems: string[] = [];
+    const required = (key: string): string => {
+        const value = raw.values[key];
+        if (value === undefined || value.trim() === "") {
+            problems.push(`${key}: missing; set it with \`pulumi config set ${key} <value>\``);
+        }
+        return value ?? "";
+    };
+    const project = required("gcp:project");
+    const region = required("gcp:region");
+
+    const own: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(raw.values)) {
+        if (!key.startsWith(`${ns}:`)) {
+            continue;
+        }
+        const name = key.slice(ns.length + 1);
+        if (raw.secretKeys?.includes(key)) {
+            // Secret values never go into resource inputs or state: they belong in Secret Manager.
+            problems.push(`${key}: is a secure value; this program never writes secret values into resources. ` +
+                `Store it in Secret Manager and map it under ${ns}:secrets`);
+            continue;
+        }
+        own[name] = parseConfigValue(value);
+    }
+
+    const result = stackConfigSchema.safeParse(own, { reportInput: true });
+    if (!result.success) {
+        problems.push(...result.error.issues.flatMap((issue) => describeIssue(ns, issue)));
+    }
+    if (problems.length > 0 || !result.success) {
+        throw new StackConfigError(problems);
+    }
+    return toPlan(result.data, project, region);
+}
+
+/** Structured config arrives as JSON text; plain values as strings. */
+function parseConfigValue(value: string): unknown {
+    try {
+        return JSON.parse(value);
+    } catch {
+        return value;
+    }
+}
+
+function toPlan(config: StackConfig, project: string, region: string): StagingPlan {
+    const { resources, runtimeServiceAccountId, ...service } = config.service;
+    const image: ImagePlan = config.image.ref !== undefined
+        ? { kind: "ref", ref: config.image.ref }
+        : { kind: "build", ...config.image.build!, repositoryId: config.image.build!.repositoryId ?? service.name };
+    const vpc = config.vpc;
+    const vpcPlan: VpcPlan = vpc.createConnector
+        ? { kind: "create-connector", egress: vpc.egress, connector: vpc.createConnector }
+        : vpc.reuseConnector
+            ? { kind: "reuse-connector", egress: vpc.egress, connectorId: vpc.reuseConnector }
+            : { kind: "direct", egress: vpc.egress, network: vpc.direct!.network, subnetwork: vpc.direct!.subnetwork };
+    return {
+        project,
+        region,
+        service: {
+            ...service,
+            resources: { cpu: String(parseCpu(resources.cpu)), memory: resources.memory },
+            runtimeServiceAccountId: runtimeServiceAccountId ?? `${service.name}-runtime`.slice(0, 30),
+        },
+        image,
+        secrets: Object.entries(config.secrets).map(([envName, s]) => ({
+            envName, secretId: s.secretId, version: s.version, mode: s.mode, project: s.project ?? project,
+        })),
+        vpc: vpcPlan,
+    };
+}
+
+/** One line per problem: `<ns>:<path>: <what is wrong>; got <value>` (+ a "did you mean" for unknown keys). */
+function describeIssue(ns: string, issue: z.core.$ZodIssue): string[] {
+    const path = issue.path.map(String);
+    if (issue.code === "unrecognized_keys") {
+        const known = knownKeysAt(stackConfigSchema, path);
+        return issue.keys.map((key) => {
+            const where = keyName(ns, [...path, key]);
+            const suggestion = known.length > 0 ? closest(key, known) : undefined;
+            const hint = suggestion && distance(key, suggestion) <= Math.max(2, Math.floor(key.length / 3))
+                ? `did you mean "${suggestion}"? ` : "";
+            return `${where}: unknown key; ${hint}known keys here: ${known.join(", ")}`;
+        });
+    }
+    const given = "input" in issue && issue.code !== "custom" ? `; got ${show(issue.input)}` : "";
+    const missing = issue.code === "invalid_type" && issue.input === undefined;
+    return [`${keyName(ns, path)}: ${missing ? `missing (${issue.message})` : issue.message}${missing ? "" : given}`];
+}
+
+function keyName(ns: string, path: string[]): string {
+    return path.length === 0 ? `${ns}:*` : `${ns}:${path.join(".")}`;
+}
+
+/** The keys an object schema declares at a path, looking through optional/default/refine wrappers. */
+function knownKeysAt(schema: z.ZodType, path: string[]): string[] {
+    let current: z.ZodType | undefined = unwrapSchema(schema);
+    for (const segment of path) {
+        const def = current?._zod.def as { type: string; shape?: Record<string, z.ZodType>; valueType?: z.ZodType } | undefined;
+        if (def?.type === "object" && def.shape) {
+            current = def.shape[segment] ? unwrapSchema(def.shape[segment]) : undefined;
+        } else if (def?.type === "record" && def.valueType) {
+            current = unwrapSchema(def.valueType);
+        } else {
+            return [];
+        }
+    }
+    const def = current?._zod.def as { type: string; shape?: Record<string, unknown> } | undefined;
+    return def?.type === "object" && def.shape ? Object.keys(def.shape) : [];
+}
+
+function unwrapSchema(schema: z.ZodType): z.ZodType {
+    let current = schema;
+    for (;;) {
+        const def = current._zod.def as { type: string; innerType?: z.ZodType; in?: z.ZodType };
+        const inner = def.innerType ?? (def.type === "pipe" ? def.in : undefined);
+        if (!inner) {
+            return current;
+        }
+        current = inner;
+    }
+}

@@ -1,0 +1,53 @@
+/**
+ * How the revision reaches the VPC: a Serverless VPC Access connector created here, an existing connector, or
+ * direct VPC egress. Egress defaults to PRIVATE_RANGES_ONLY so public traffic does not pay for the connector.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type * as inputs from "@pulumi/gcp/types/input";
+import { Connector } from "@pulumi/gcp/vpcaccess/connector";
+import type { VpcPlan } from "./config";
+
+export interface VpcEgressArgs {
+    project: string;
+    region: string;
+    vpc: VpcPlan;
+}
+
+export class VpcEgress extends pulumi.ComponentResource {
+    /** The revision template's vpcAccess block (a plain object, so a preview knows all but the new connector's id). */
+    public readonly vpcAccess: inputs.cloudrunv2.ServiceTemplateVpcAccess;
+    /** The connector id (projects/<p>/locations/<r>/connectors/<name>), or undefined with direct egress. */
+    public readonly connectorId: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: VpcEgressArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cloudrun-staging:infra:VpcEgress", name, {}, opts);
+        const vpc = args.vpc;
+        if (vpc.kind === "direct") {
+            this.connectorId = pulumi.output(undefined);
+            this.vpcAccess = { egress: vpc.egress, networkInterfaces: [{ network: vpc.network, subnetwork: vpc.subnetwork }] };
+        } else {
+            const connectorId = vpc.kind === "reuse-connector"
+                ? pulumi.output(vpc.connectorId)
+                : createConnector(this, name, args.project, args.region, vpc.connector);
+            this.connectorId = connectorId;
+            this.vpcAccess = { connector: connectorId, egress: vpc.egress };
+        }
+        this.registerOutputs({ connectorId: this.connectorId });
+    }
+}
+
+function createConnector(
+    parent: pulumi.Resource, name: string, project: string, region: string,
+    connector: Extract<VpcPlan, { kind: "create-connector" }>["connector"],
+): pulumi.Output<string> {
+    return new Connector(name, {
+        project,
+        region,
+        name: connector.name,
+        ipCidrRange: connector.ipCidrRange,
+        network: connector.network,
+        minInstances: connector.minInstances,
+        maxInstances: connector.maxInstances,
+        machineType: connector.machineType,
+    }, { parent }).id;
+}
