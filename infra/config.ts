@@ -34,8 +34,11 @@ function integer(what: string, min: number, max: number) {
     const allowed = `${what}: an integer from ${min} to ${max}`;
     return z.preprocess(
         (v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
-        z.number({ error: `expected ${allowed}` })
-            .refine((n) => Number.isInteger(n) && n >= min && n <= max, { error: `expected ${allowed}` }),
+        z.number({ error: `expected ${allowed}` }).superRefine((n, ctx) => {
+            if (!Number.isInteger(n) || n < min || n > max) {
+                ctx.addIssue({ code: "custom", message: `expected ${allowed}; got ${show(n)}` });
+            }
+        }),
     );
 }
 
@@ -131,22 +134,33 @@ const secretMappingSchema = z.strictObject({
     secretId: pattern(SECRET_LIMITS.idRe, "a secret id: letters, digits, _ and -, at most 255"),
     /** Secret version: a number (pinned, recommended) or "latest". */
     version: z.preprocess((v) => (typeof v === "number" ? String(v) : v),
-        pattern(SECRET_LIMITS.versionRe, 'expected a version number such as "3", or "latest"')),
+        pattern(SECRET_LIMITS.versionRe, 'a version number such as "3", or "latest"')),
     /** create: this stack owns the secret container; reuse: it exists already. */
     mode: oneOf(["create", "reuse"] as const),
     /** Project that holds a reused secret (defaults to gcp:project). */
     project: z.string({ error: "expected a project id" }).optional(),
 });
 
+/** A connector field checked on its own by the shared connector rules. */
+function connectorField(field: "name" | "ipCidrRange", what: string) {
+    return z.string({ error: `expected ${what}` }).superRefine((value, ctx) => {
+        for (const problem of connectorProblems({ [field]: value })) {
+            ctx.addIssue({ code: "custom", message: problem.message });
+        }
+    });
+}
+
 const connectorSchema = z.strictObject({
-    name: z.string({ error: "expected a connector name" }),
-    ipCidrRange: z.string({ error: 'expected an unused /28 such as "10.8.0.0/28"' }),
+    name: connectorField("name", "a connector name"),
+    ipCidrRange: connectorField("ipCidrRange", 'an unused /28 such as "10.8.0.0/28"'),
     network: z.string({ error: "expected a VPC network name" }),
     minInstances: integer("a connector minimum instance count", CONNECTOR_LIMITS.minInstances.min, CONNECTOR_LIMITS.minInstances.max).default(2),
     maxInstances: integer("a connector maximum instance count", CONNECTOR_LIMITS.maxInstances.min, CONNECTOR_LIMITS.maxInstances.max).default(3),
     machineType: oneOf(CONNECTOR_LIMITS.machineTypes as [string, ...string[]]).default(CONNECTOR_LIMITS.defaultMachineType),
 }).superRefine((connector, ctx) => {
-    for (const problem of connectorProblems(connector)) {
+    // Sizing is checked as a pair (max above min); name and range were checked where declared.
+    const { minInstances, maxInstances } = connector;
+    for (const problem of connectorProblems({ minInstances, maxInstances })) {
         ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
     }
 });
@@ -333,9 +347,16 @@ function describeIssue(ns: string, issue: z.core.$ZodIssue): string[] {
             return `${where}: unknown key; ${hint}known keys here: ${known.join(", ")}`;
         });
     }
-    const given = "input" in issue && issue.code !== "custom" ? `; got ${show(issue.input)}` : "";
-    const missing = issue.code === "invalid_type" && issue.input === undefined;
-    return [`${keyName(ns, path)}: ${missing ? `missing (${issue.message})` : issue.message}${missing ? "" : given}`];
+    if (issue.code === "invalid_key") {
+        // A record key that failed its own schema (e.g. a reserved env name): the key is the last path segment.
+        return [`${keyName(ns, path)}: ${issue.issues.map((i) => i.message).join("; ")}`];
+    }
+    const hasInput = "input" in issue && issue.code !== "custom";
+    if (hasInput && issue.input === undefined) {
+        return [`${keyName(ns, path)}: missing (${issue.message})`];
+    }
+    const given = hasInput && !issue.message.includes(show(issue.input)) ? `; got ${show(issue.input)}` : "";
+    return [`${keyName(ns, path)}: ${issue.message}${given}`];
 }
 
 function keyName(ns: string, path: string[]): string {
