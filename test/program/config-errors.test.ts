@@ -39,7 +39,7 @@ describe("stack config errors: fail before any resource, naming the key", () => 
 
     it("misspelled top-level key, with a did-you-mean", async () => {
         const base = stagingConfig();
-        const values = { ...base.values, [`${NS}:secrtes`]: base.values[`${NS}:secrets`] };
+        const values: Record<string, string> = { ...base.values, [`${NS}:secrtes`]: base.values[`${NS}:secrets`] };
         delete values[`${NS}:secrets`];
         const message = await failingRun({ ...base, values });
         expect(message).to.include(`${NS}:secrtes: unknown key; did you mean "secrets"?`);

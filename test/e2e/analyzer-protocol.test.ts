@@ -1,0 +1,217 @@
+/**
+ * The policy pack end to end, as the Pulumi engine drives it: the compiled pack (policies/bin, built by
+ * `npm test` before mocha) is started with run-policy-pack and spoken to over pulumirpc.Analyzer.
+ */
+import { expect } from "chai";
+import * as path from "path";
+import {
+    Diagnostic, PolicyConfigError, PolicyPackConfig, PolicyPackProcess, UNKNOWN, isUnknownValueAdvisory, launchPolicyPack,
+} from "../../tools/analyzer";
+import {
+    INCIDENT_CONTAINER, PROJECT, STACK, STAGING_CONTAINER, fromPolicy, mandatory, serviceResource, stagingStack, summarize,
+} from "../helpers/analyzer-fixtures";
+
+const POLICIES_DIR = path.resolve(__dirname, "../../policies");
+
+/** Every policy of the pack and the level it ships with. */
+const EXPECTED_LEVELS: Record<string, "advisory" | "mandatory"> = {
+    "cloudrun-service-resource-floor": "mandatory",
+    "cloudrun-service-valid-resources": "mandatory",
+    "cloudrun-service-startup-probe": "mandatory",
+    "cloudrun-service-liveness-probe": "advisory",
+    "cloudrun-service-request-timeout": "mandatory",
+    "cloudrun-service-env": "mandatory",
+    "cloudrun-service-required-secret-env": "mandatory",
+    "cloudrun-service-secret-version-pinned": "advisory",
+    "cloudrun-service-identity-and-ingress": "mandatory",
+    "cloudrun-invoker-not-public": "mandatory",
+    "cloudrun-service-image-digest": "mandatory",
+    "cloudrun-service-vpc-egress": "mandatory",
+    "vpcaccess-connector-valid": "mandatory",
+    "cloudrun-secret-refs-resolve": "mandatory",
+    "cloudrun-secret-accessor-grants": "mandatory",
+    "cloudrun-connector-in-stack": "mandatory",
+};
+const STACK_POLICIES = ["cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack"];
+
+const FLOOR = "cloudrun-service-resource-floor";
+const TIMEOUT = "cloudrun-service-request-timeout";
+const STARTUP_PROBE = "cloudrun-service-startup-probe";
+const IMAGE_DIGEST = "cloudrun-service-image-digest";
+const SECRET_REFS = "cloudrun-secret-refs-resolve";
+const ACCESSOR_GRANTS = "cloudrun-secret-accessor-grants";
+
+describe("policy pack over the analyzer protocol", function () {
+    let pack: PolicyPackProcess;
+
+    before(async function () {
+        this.timeout(120_000);
+        pack = await launchPolicyPack(POLICIES_DIR, { stack: { project: PROJECT, stack: STACK } });
+    });
+
+    after(async function () {
+        await pack?.close();
+    });
+
+    /** Runs `body` with the pack configured by `config`, then restores the defaults. */
+    async function withConfig(config: PolicyPackConfig, body: () => Promise<void>): Promise<void> {
+        await pack.client.configure(config);
+        try {
+            await body();
+        } finally {
+            await pack.client.configure({});
+        }
+    }
+
+    function expectNoMandatory(diagnostics: Diagnostic[]): void {
+        expect(mandatory(diagnostics), summarize(diagnostics)).to.deep.equal([]);
+    }
+
+    describe("GetAnalyzerInfo", function () {
+        it("names the pack and lists every policy with its enforcement level", function () {
+            expect(pack.info.name).to.equal("cloud-run-guardrails");
+            const levels = Object.fromEntries(pack.info.policies.map((p) => [p.name, p.enforcementLevel]));
+            expect(levels).to.deep.equal(EXPECTED_LEVELS);
+        });
+
+        it("marks the stack policies as stack policies and describes every policy", function () {
+            for (const policy of pack.info.policies) {
+                expect(policy.policyType, policy.name).to.equal(STACK_POLICIES.includes(policy.name) ? "stack" : "resource");
+                expect(policy.description, policy.name).to.not.equal("");
+            }
+        });
+
+        it("publishes config schemas with defaults, which the CLI-style configure sends", function () {
+            const floor = pack.info.policies.find((p) => p.name === FLOOR);
+            expect(floor?.configSchema?.properties).to.include.keys("minCpu", "minMemory");
+            for (const [key, schema] of Object.entries(floor!.configSchema!.properties)) {
+                expect(schema, `${FLOOR}.${key}`).to.have.property("default");
+                expect(pack.config[FLOOR].properties[key], `${FLOOR}.${key} sent`).to.deep.equal(schema.default);
+            }
+        });
+
+        it("reports the @pulumi/policy version through GetPluginInfo", async function () {
+            expect(await pack.client.getPluginVersion()).to.match(/^1\.21\./);
+        });
+    });
+
+    describe("Analyze", function () {
+        it("rejects the incident revision: resource floor (cpu and memory), request timeout and startup probe", async function () {
+            const diagnostics = await pack.client.analyze(serviceResource(INCIDENT_CONTAINER));
+            const failing = mandatory(diagnostics);
+            for (const policy of [FLOOR, TIMEOUT, STARTUP_PROBE]) {
+                expect(fromPolicy(failing, policy), `${policy} in:\n${summarize(diagnostics)}`).to.not.be.empty;
+            }
+            const floorMessages = fromPolicy(failing, FLOOR).map((d) => d.message).join("\n");
+            expect(floorMessages).to.match(/\bcpu\b/).and.to.match(/\bmemory\b/);
+            expect(failing.every((d) => d.urn === "" || d.urn === serviceResource().urn)).to.equal(true);
+        });
+
+        it("passes the staging service", async function () {
+            expectNoMandatory(await pack.client.analyze(serviceResource(STAGING_CONTAINER)));
+        });
+
+        it("gives the standard advisory for an unknown image and still decides the other policies", async function () {
+            const diagnostics = await pack.client.analyze(serviceResource({ ...INCIDENT_CONTAINER, image: UNKNOWN }));
+            const image = fromPolicy(diagnostics, IMAGE_DIGEST);
+            expect(image, summarize(diagnostics)).to.have.length(1);
+            expect(isUnknownValueAdvisory(image[0]), image[0].message).to.equal(true);
+            for (const policy of [FLOOR, TIMEOUT, STARTUP_PROBE]) {
+                expect(fromPolicy(mandatory(diagnostics), policy), `${policy} in:\n${summarize(diagnostics)}`).to.not.be.empty;
+            }
+        });
+
+        it("reports only advisories when unknowns hide nothing wrong", async function () {
+            const diagnostics = await pack.client.analyze(serviceResource({ ...STAGING_CONTAINER, image: UNKNOWN, cpu: UNKNOWN }));
+            expectNoMandatory(diagnostics);
+            const unknownAdvisories = diagnostics.filter(isUnknownValueAdvisory).map((d) => d.policyName);
+            expect(unknownAdvisories).to.include.members([IMAGE_DIGEST, FLOOR]);
+        });
+    });
+
+    describe("Configure", function () {
+        it("lowering the resource floor lets the incident's 1 CPU / 512Mi through", async function () {
+            await withConfig({ [FLOOR]: { minCpu: 1, minMemory: "512Mi" } }, async () => {
+                const diagnostics = await pack.client.analyze(serviceResource(INCIDENT_CONTAINER));
+                expect(fromPolicy(diagnostics, FLOOR), summarize(diagnostics)).to.deep.equal([]);
+                expect(fromPolicy(mandatory(diagnostics), STARTUP_PROBE)).to.not.be.empty;
+            });
+        });
+
+        it("raising the resource floor rejects staging's 2 CPU / 4Gi", async function () {
+            await withConfig({ [FLOOR]: { minCpu: 4, minMemory: "8Gi" } }, async () => {
+                const diagnostics = await pack.client.analyze(serviceResource(STAGING_CONTAINER));
+                expect(fromPolicy(mandatory(diagnostics), FLOOR), summarize(diagnostics)).to.not.be.empty;
+            });
+        });
+
+        it("disables a policy, and turns every policy advisory with \"all\"", async function () {
+            await withConfig({ [FLOOR]: "disabled" }, async () => {
+                expect(fromPolicy(await pack.client.analyze(serviceResource(INCIDENT_CONTAINER)), FLOOR)).to.deep.equal([]);
+            });
+            await withConfig({ all: "advisory" }, async () => {
+                const diagnostics = await pack.client.analyze(serviceResource(INCIDENT_CONTAINER));
+                expect(diagnostics).to.not.be.empty;
+                expectNoMandatory(diagnostics);
+            });
+        });
+
+        it("refuses unknown policies and values the schema rejects, naming them", async function () {
+            for (const [config, named] of [
+                [{ "cloudrun-service-resource-flor": "disabled" }, "cloudrun-service-resource-flor"],
+                [{ [FLOOR]: { minCpu: "two" } }, "minCpu"],
+                [{ [FLOOR]: { minCPU: 4 } }, "minCPU"],
+            ] as const) {
+                const error = await pack.client.configure(config as PolicyPackConfig).then(() => undefined, (e: unknown) => e);
+                expect(error, JSON.stringify(config)).to.be.instanceOf(PolicyConfigError);
+                expect((error as Error).message).to.include(named);
+            }
+            // The pack kept its last good (default) configuration.
+            expect(fromPolicy(await pack.client.analyze(serviceResource(INCIDENT_CONTAINER)), FLOOR)).to.not.be.empty;
+        });
+    });
+
+    describe("AnalyzeStack (with Analyze of every resource, as a preview runs them)", function () {
+        it("passes the staging stack", async function () {
+            const diagnostics = await pack.client.analyzeAll(stagingStack());
+            expectNoMandatory(diagnostics);
+            expect(diagnostics.filter(isUnknownValueAdvisory), summarize(diagnostics)).to.deep.equal([]);
+        });
+
+        for (const [scenario, settings] of [
+            ["grant secretIds and members are unknown", { unknownGrantRefs: true }],
+            ["the runtime account's email is unknown too (first preview)", { unknownGrantRefs: true, unknownAccountEmail: true }],
+        ] as const) {
+            it(`decides secret references and grants from propertyDependencies when ${scenario}`, async function () {
+                const diagnostics = await pack.client.analyzeAll(stagingStack(settings));
+                expectNoMandatory(diagnostics);
+                for (const policy of [SECRET_REFS, ACCESSOR_GRANTS]) {
+                    expect(fromPolicy(diagnostics, policy), summarize(diagnostics)).to.deep.equal([]);
+                }
+            });
+        }
+
+        it("cannot match those grants without propertyDependencies (so the cases above rely on them)", async function () {
+            const stack = stagingStack({ unknownGrantRefs: true }).map(({ propertyDependencies, ...rest }) => rest);
+            const diagnostics = await pack.client.analyzeAll(stack);
+            expect(fromPolicy(diagnostics, ACCESSOR_GRANTS), summarize(diagnostics)).to.not.be.empty;
+        });
+
+        it("rejects a stack whose service lacks CLICKHOUSE_URL", async function () {
+            const { CLICKHOUSE_URL, ...otherSecrets } = STAGING_CONTAINER.secretEnv!;
+            expect(CLICKHOUSE_URL).to.be.a("string");
+            const diagnostics = await pack.client.analyzeAll(stagingStack({ secretEnv: otherSecrets }));
+            expect(mandatory(diagnostics).filter((d) => d.message.includes("CLICKHOUSE_URL")), summarize(diagnostics)).to.not.be.empty;
+        });
+
+        it("rejects a stack whose service points REDIS_URL at localhost", async function () {
+            const { REDIS_URL, ...otherSecrets } = STAGING_CONTAINER.secretEnv!;
+            expect(REDIS_URL).to.be.a("string");
+            const diagnostics = await pack.client.analyzeAll(stagingStack({
+                secretEnv: otherSecrets,
+                env: { ...STAGING_CONTAINER.env, REDIS_URL: "redis://localhost:6379" },
+            }));
+            expect(mandatory(diagnostics).filter((d) => /REDIS_URL|localhost/.test(d.message)), summarize(diagnostics)).to.not.be.empty;
+        });
+    });
+});

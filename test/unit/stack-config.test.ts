@@ -1,0 +1,37 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { SECURE_PLACEHOLDER, StackFileError, readStackConfig, toConfigMap } from "../../tools/stack-config";
+
+describe("stack config reader (Pulumi.yaml + Pulumi.<stack>.yaml)", () => {
+    it("namespaces keys, keeps scalars as text and objects as JSON", () => {
+        const map = toConfigMap("proj", "s", {}, { "gcp:region": "europe-west1", "proj:port": 8000, size: { cpu: "2" } });
+        expect(map.values).to.deep.equal({ "gcp:region": "europe-west1", "proj:port": "8000", "proj:size": '{"cpu":"2"}' });
+    });
+
+    it("applies project defaults unless the stack sets the key", () => {
+        const map = toConfigMap("proj", "s", { secrets: { description: "d", default: {} }, env: { default: { A: "1" } } }, { "proj:env": { B: "2" } });
+        expect(map.values).to.deep.equal({ "proj:secrets": "{}", "proj:env": '{"B":"2"}' });
+    });
+
+    it("turns secure values into placeholders and reports the key as secret, never the ciphertext", () => {
+        const map = toConfigMap("proj", "s", {}, { "proj:db": { password: { secure: "AAABAxyz" } }, "proj:token": { secure: "AAABAabc" } });
+        expect(map.secretKeys).to.have.members(["proj:db", "proj:token"]);
+        expect(JSON.stringify(map.values)).to.not.include("AAABA");
+        expect(map.values["proj:token"]).to.equal(SECURE_PLACEHOLDER);
+    });
+
+    it("names the missing stack file and the stacks that exist", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proj-"));
+        try {
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: proj\nruntime: nodejs\n");
+            fs.writeFileSync(path.join(dir, "Pulumi.dev.yaml"), "config: {}\n");
+            expect(() => readStackConfig(dir, "prod")).to.throw(StackFileError, "stacks here: dev");
+            fs.writeFileSync(path.join(dir, "Pulumi.bad.yaml"), "config: [unclosed\n");
+            expect(() => readStackConfig(dir, "bad")).to.throw(StackFileError, "not valid YAML");
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});

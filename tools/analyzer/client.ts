@@ -1,0 +1,358 @@
+/**
+ * A typed, promise-based client for a running policy pack's pulumirpc.Analyzer service. Requests are built the
+ * way the engine builds them (sdk/go/common/resource/plugin/analyzer_plugin.go); replies come back as plain data.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { Empty } from "google-protobuf/google/protobuf/empty_pb";
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
+import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
+import * as analyzerProto from "@pulumi/pulumi/proto/analyzer_pb";
+import {
+    ConfigurablePolicy,
+    EnforcementLevel,
+    JsonSchema,
+    PolicyConfig,
+    PolicyPackConfig,
+    reconcilePolicyConfig,
+} from "./config";
+import { PropertyMap, toStruct } from "./properties";
+
+/** Resource options as the engine reports them to analyzers. */
+export interface ResourceOptions {
+    protect?: boolean;
+    ignoreChanges?: string[];
+    deleteBeforeReplace?: boolean;
+    additionalSecretOutputs?: string[];
+    aliases?: string[];
+    customTimeouts?: { create?: number; update?: number; delete?: number };
+    /** Defaults to the resource's parent, as the engine fills it. */
+    parent?: string;
+}
+
+/** A resource's provider, as the engine attaches it to Analyze requests. */
+export interface ProviderResource {
+    urn: string;
+    type: string;
+    name: string;
+    properties: PropertyMap | Struct;
+}
+
+/**
+ * A resource as sent to Analyze (urn, type, name, properties, options, provider) and AnalyzeStack (plus parent,
+ * dependencies and propertyDependencies). Properties are plain JS, with unknowns as the UNKNOWN sentinel and
+ * secrets as signature objects, or an already-built Struct.
+ */
+export interface AnalyzerResource {
+    urn: string;
+    type: string;
+    name: string;
+    properties: PropertyMap | Struct;
+    parent?: string;
+    dependencies?: string[];
+    /** Top-level property name → URNs of the resources its value came from. */
+    propertyDependencies?: Record<string, string[]>;
+    options?: ResourceOptions;
+    provider?: ProviderResource;
+}
+
+export type Severity = "low" | "medium" | "high" | "critical";
+
+/** One policy violation (or the SDK's "can't run during preview" advisory). */
+export interface Diagnostic {
+    policyName: string;
+    policyPackName: string;
+    policyPackVersion: string;
+    description: string;
+    message: string;
+    enforcementLevel: EnforcementLevel;
+    urn: string;
+    severity?: Severity;
+}
+
+export interface PolicyInfo extends ConfigurablePolicy {
+    displayName: string;
+    description: string;
+    message: string;
+    policyType: "resource" | "stack" | "unknown";
+    severity?: Severity;
+}
+
+export interface AnalyzerInfo {
+    name: string;
+    displayName: string;
+    version: string;
+    supportsConfig: boolean;
+    policies: PolicyInfo[];
+    initialConfig: Record<string, Partial<PolicyConfig>>;
+}
+
+/** Stack identity the engine tells a pack about via ConfigureStack (and the environment). */
+export interface StackContext {
+    project: string;
+    stack: string;
+    organization?: string;
+    dryRun?: boolean;
+    /** Stack config, "namespace:key" → value, as PULUMI_CONFIG carries it. */
+    config?: Record<string, string>;
+    tags?: Record<string, string>;
+}
+
+const LEVEL_TO_PROTO: Record<EnforcementLevel, analyzerProto.EnforcementLevel> = {
+    advisory: analyzerProto.EnforcementLevel.ADVISORY,
+    mandatory: analyzerProto.EnforcementLevel.MANDATORY,
+    remediate: analyzerProto.EnforcementLevel.REMEDIATE,
+    disabled: analyzerProto.EnforcementLevel.DISABLED,
+};
+const LEVEL_FROM_PROTO = invert(LEVEL_TO_PROTO);
+
+const SEVERITY_FROM_PROTO: Partial<Record<analyzerProto.PolicySeverity, Severity>> = {
+    [analyzerProto.PolicySeverity.POLICY_SEVERITY_LOW]: "low",
+    [analyzerProto.PolicySeverity.POLICY_SEVERITY_MEDIUM]: "medium",
+    [analyzerProto.PolicySeverity.POLICY_SEVERITY_HIGH]: "high",
+    [analyzerProto.PolicySeverity.POLICY_SEVERITY_CRITICAL]: "critical",
+};
+
+const POLICY_TYPE_FROM_PROTO: Record<analyzerProto.PolicyType, PolicyInfo["policyType"]> = {
+    [analyzerProto.PolicyType.POLICY_TYPE_UNKNOWN]: "unknown",
+    [analyzerProto.PolicyType.POLICY_TYPE_RESOURCE]: "resource",
+    [analyzerProto.PolicyType.POLICY_TYPE_STACK]: "stack",
+};
+
+/** Same limit the engine and the policy SDK use: stacks with large properties exceed gRPC's 4 MB default. */
+const MAX_MESSAGE_BYTES = 400 * 1024 * 1024;
+
+type UnaryMethod<Req, Res> = (
+    request: Req, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>,
+    callback: (error: grpc.ServiceError | null, response: Res) => void,
+) => grpc.ClientUnaryCall;
+
+export class PolicyPackClient {
+    private readonly rpc: analyzerRpc.AnalyzerClient;
+    private info?: AnalyzerInfo;
+
+    /** Connects to a pack's analyzer at "127.0.0.1:<port>"; every call fails after callTimeoutMs. */
+    constructor(address: string, private readonly callTimeoutMs = 30_000) {
+        this.rpc = new analyzerRpc.AnalyzerClient(address, grpc.credentials.createInsecure(), {
+            "grpc.max_receive_message_length": MAX_MESSAGE_BYTES,
+            "grpc.max_send_message_length": MAX_MESSAGE_BYTES,
+        });
+    }
+
+    /** Resolves once the channel is connected (or rejects after timeoutMs). */
+    waitForReady(timeoutMs: number): Promise<void> {
+        return new Promise((resolve, reject) =>
+            this.rpc.waitForReady(Date.now() + timeoutMs, (error) => (error ? reject(error) : resolve())),
+        );
+    }
+
+    /**
+     * The engine's first call. @pulumi/policy packs do not implement it (UNIMPLEMENTED), which the engine
+     * treats as "use the legacy command-line arguments"; so does this. True when the pack answered.
+     */
+    async handshake(engineAddress: string, packDir: string): Promise<boolean> {
+        const request = new analyzerProto.AnalyzerHandshakeRequest()
+            .setEngineAddress(engineAddress)
+            .setRootDirectory(packDir)
+            .setProgramDirectory(packDir);
+        return this.call(this.rpc.handshake, request, "Handshake").then(
+            () => true,
+            (error: unknown) => (grpcCode(error) === grpc.status.UNIMPLEMENTED ? false : Promise.reject(error)),
+        );
+    }
+
+    /** Tells the pack which stack it runs for (stack tags reach policies as args.stackTags). */
+    async configureStack(context: StackContext): Promise<void> {
+        const request = new analyzerProto.AnalyzerStackConfigureRequest()
+            .setProject(context.project)
+            .setStack(context.stack)
+            .setOrganization(context.organization ?? "")
+            .setDryRun(context.dryRun ?? true);
+        setMap(request.getConfigMap(), context.config ?? {});
+        setMap(request.getTagsMap(), context.tags ?? {});
+        await this.call(this.rpc.configureStack, request, "ConfigureStack");
+    }
+
+    async getAnalyzerInfo(): Promise<AnalyzerInfo> {
+        const reply = await this.call(this.rpc.getAnalyzerInfo, new Empty(), "GetAnalyzerInfo");
+        this.info = {
+            name: reply.getName(),
+            displayName: reply.getDisplayname(),
+            version: reply.getVersion(),
+            supportsConfig: reply.getSupportsconfig(),
+            policies: reply.getPoliciesList().map(policyInfoFromProto),
+            initialConfig: Object.fromEntries(reply.getInitialconfigMap().toArray().map(([name, config]) => [
+                name,
+                { enforcementLevel: LEVEL_FROM_PROTO[config.getEnforcementlevel()], properties: config.getProperties()?.toJavaScript() },
+            ])),
+        };
+        return this.info;
+    }
+
+    /** The pack's SDK version, from GetPluginInfo. */
+    async getPluginVersion(): Promise<string> {
+        return (await this.call(this.rpc.getPluginInfo, new Empty(), "GetPluginInfo")).getVersion();
+    }
+
+    /**
+     * Configures the pack from a CLI-format config, as `--policy-pack-config` does: policy defaults (schema
+     * defaults included), then the pack's initial config, then `config`. Each call replaces the whole
+     * configuration, so `configure({})` restores the defaults. Returns what was sent.
+     * Throws PolicyConfigError for unknown policies or properties and for values the schemas reject.
+     */
+    async configure(config: PolicyPackConfig = {}): Promise<Record<string, PolicyConfig>> {
+        const info = this.info ?? (await this.getAnalyzerInfo());
+        const reconciled = reconcilePolicyConfig(info.policies, info.initialConfig, config);
+        const request = new analyzerProto.ConfigureAnalyzerRequest();
+        for (const [name, policyConfig] of Object.entries(reconciled)) {
+            request.getPolicyconfigMap().set(name, new analyzerProto.PolicyConfig()
+                .setEnforcementlevel(LEVEL_TO_PROTO[policyConfig.enforcementLevel])
+                .setProperties(Struct.fromJavaScript(policyConfig.properties as Record<string, never>)));
+        }
+        await this.call(this.rpc.configure, request, "Configure");
+        return reconciled;
+    }
+
+    /** Runs every resource policy on one resource (the engine's per-resource check during preview/update). */
+    async analyze(resource: AnalyzerResource): Promise<Diagnostic[]> {
+        const request = new analyzerProto.AnalyzeRequest()
+            .setUrn(resource.urn)
+            .setType(resource.type)
+            .setName(resource.name)
+            .setProperties(toStruct(resource.properties))
+            .setOptions(resourceOptionsToProto(resource));
+        if (resource.provider) {
+            request.setProvider(providerToProto(resource.provider));
+        }
+        const reply = await this.call(this.rpc.analyze, request, `Analyze(${resource.urn})`);
+        return reply.getDiagnosticsList().map(diagnosticFromProto);
+    }
+
+    /** Runs every stack policy over the whole stack (the engine's check after all resources are processed). */
+    async analyzeStack(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
+        const request = new analyzerProto.AnalyzeStackRequest().setResourcesList(resources.map(stackResourceToProto));
+        const reply = await this.call(this.rpc.analyzeStack, request, `AnalyzeStack(${resources.length} resources)`);
+        return reply.getDiagnosticsList().map(diagnosticFromProto);
+    }
+
+    /** What a preview reports: Analyze for each resource, in order, then AnalyzeStack. */
+    async analyzeAll(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
+        const perResource: Diagnostic[] = [];
+        for (const resource of resources) {
+            perResource.push(...(await this.analyze(resource)));
+        }
+        return [...perResource, ...(await this.analyzeStack(resources))];
+    }
+
+    close(): void {
+        this.rpc.close();
+    }
+
+    private call<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, label: string): Promise<Res> {
+        return new Promise((resolve, reject) => {
+            method.call(this.rpc, request, new grpc.Metadata(), { deadline: Date.now() + this.callTimeoutMs }, (error, response) =>
+                error ? reject(rpcError(label, error)) : resolve(response),
+            );
+        });
+    }
+}
+
+/** True for the advisory @pulumi/policy reports when a policy touched a value unknown during preview. */
+export function isUnknownValueAdvisory(diagnostic: Diagnostic): boolean {
+    return diagnostic.enforcementLevel === "advisory" && diagnostic.message.startsWith("can't run policy");
+}
+
+function policyInfoFromProto(policy: analyzerProto.PolicyInfo): PolicyInfo {
+    const schema = policy.getConfigschema();
+    return {
+        name: policy.getName(),
+        displayName: policy.getDisplayname(),
+        description: policy.getDescription(),
+        message: policy.getMessage(),
+        enforcementLevel: LEVEL_FROM_PROTO[policy.getEnforcementlevel()],
+        policyType: POLICY_TYPE_FROM_PROTO[policy.getPolicyType()] ?? "unknown",
+        severity: SEVERITY_FROM_PROTO[policy.getSeverity()],
+        configSchema: schema && {
+            properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, JsonSchema>,
+            required: schema.getRequiredList(),
+        },
+    };
+}
+
+function diagnosticFromProto(diagnostic: analyzerProto.AnalyzeDiagnostic): Diagnostic {
+    return {
+        policyName: diagnostic.getPolicyname(),
+        policyPackName: diagnostic.getPolicypackname(),
+        policyPackVersion: diagnostic.getPolicypackversion(),
+        description: diagnostic.getDescription(),
+        message: diagnostic.getMessage(),
+        enforcementLevel: LEVEL_FROM_PROTO[diagnostic.getEnforcementlevel()],
+        urn: diagnostic.getUrn(),
+        severity: SEVERITY_FROM_PROTO[diagnostic.getSeverity()],
+    };
+}
+
+/** Always set, like the engine: @pulumi/policy refuses requests without options ("A more recent CLI…"). */
+function resourceOptionsToProto(resource: AnalyzerResource): analyzerProto.AnalyzerResourceOptions {
+    const options = resource.options ?? {};
+    const timeouts = new analyzerProto.AnalyzerResourceOptions.CustomTimeouts()
+        .setCreate(options.customTimeouts?.create ?? 0)
+        .setUpdate(options.customTimeouts?.update ?? 0)
+        .setDelete(options.customTimeouts?.delete ?? 0);
+    return new analyzerProto.AnalyzerResourceOptions()
+        .setProtect(options.protect ?? false)
+        .setIgnorechangesList(options.ignoreChanges ?? [])
+        .setDeletebeforereplace(options.deleteBeforeReplace ?? false)
+        .setDeletebeforereplacedefined(options.deleteBeforeReplace !== undefined)
+        .setAdditionalsecretoutputsList(options.additionalSecretOutputs ?? [])
+        .setAliasesList(options.aliases ?? [])
+        .setCustomtimeouts(timeouts)
+        .setParent(options.parent ?? resource.parent ?? "");
+}
+
+function providerToProto(provider: ProviderResource): analyzerProto.AnalyzerProviderResource {
+    return new analyzerProto.AnalyzerProviderResource()
+        .setUrn(provider.urn)
+        .setType(provider.type)
+        .setName(provider.name)
+        .setProperties(toStruct(provider.properties));
+}
+
+function stackResourceToProto(resource: AnalyzerResource): analyzerProto.AnalyzerResource {
+    const proto = new analyzerProto.AnalyzerResource()
+        .setUrn(resource.urn)
+        .setType(resource.type)
+        .setName(resource.name)
+        .setProperties(toStruct(resource.properties))
+        .setOptions(resourceOptionsToProto(resource))
+        .setParent(resource.parent ?? "")
+        .setDependenciesList(resource.dependencies ?? []);
+    if (resource.provider) {
+        proto.setProvider(providerToProto(resource.provider));
+    }
+    for (const [property, urns] of Object.entries(resource.propertyDependencies ?? {})) {
+        // The engine leaves out properties without dependencies.
+        if (urns.length > 0) {
+            proto.getPropertydependenciesMap().set(property, new analyzerProto.AnalyzerPropertyDependencies().setUrnsList(urns));
+        }
+    }
+    return proto;
+}
+
+function setMap(target: { set(key: string, value: string): unknown }, entries: Record<string, string>): void {
+    for (const [key, value] of Object.entries(entries)) {
+        target.set(key, value);
+    }
+}
+
+function grpcCode(error: unknown): number | undefined {
+    return (error as { code?: number } | undefined)?.code;
+}
+
+/** Keeps the gRPC status code but leads with what was called; `details` carries the pack's stack trace. */
+function rpcError(label: string, error: grpc.ServiceError): Error {
+    return Object.assign(new Error(`${label} failed (${grpc.status[error.code]}): ${error.details || error.message}`), { code: error.code });
+}
+
+function invert<K extends string, V extends number>(record: Record<K, V>): Record<V, K> {
+    return Object.fromEntries(Object.entries(record).map(([key, value]) => [value, key])) as Record<V, K>;
+}

@@ -1,0 +1,22 @@
+/**
+ * Drives a CrossGuard policy pack over the real pulumirpc.Analyzer protocol, the way the Pulumi engine does,
+ * without the Pulumi CLI.
+ *
+ *   const pack = await launchPolicyPack("policies", { config: { "all": "advisory" } });
+ *   try {
+ *       const diagnostics = await pack.client.analyzeAll(resources); // Analyze each, then AnalyzeStack
+ *   } finally {
+ *       await pack.close();
+ *   }
+ *
+ * - launch.ts: spawn + port + engine opening calls (launchPolicyPack)
+ * - client.ts: typed Analyzer calls (PolicyPackClient) and the resource/diagnostic shapes
+ * - config.ts: `--policy-pack-config` reconciliation and validation
+ * - properties.ts: plain JS → Struct as the engine marshals it (UNKNOWN, secret())
+ * - engine.ts: the minimal Engine service whose address the pack receives
+ */
+export * from "./client";
+export * from "./config";
+export * from "./engine";
+export * from "./launch";
+export * from "./properties";

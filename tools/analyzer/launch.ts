@@ -1,0 +1,226 @@
+/**
+ * Starts a Node.js policy pack the way the Pulumi engine does (NewPolicyAnalyzer, legacy nodejs path):
+ *   cwd = pack dir, `node node_modules/@pulumi/pulumi/cmd/run-policy-pack <engine-address> .`
+ * then reads the gRPC port from the first stdout line, connects, and runs the engine's opening calls:
+ * Handshake (unimplemented by @pulumi/policy, tolerated), ConfigureStack when a stack is given,
+ * GetAnalyzerInfo and Configure (policy defaults plus the given config).
+ */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { performance } from "perf_hooks";
+import { AnalyzerInfo, PolicyPackClient, StackContext } from "./client";
+import { PolicyConfig, PolicyPackConfig } from "./config";
+import { FakeEngine, startFakeEngine } from "./engine";
+
+export interface LaunchOptions {
+    /** Extra environment for the pack, on top of this process's (the engine passes its own environment on). */
+    env?: NodeJS.ProcessEnv;
+    /** Stack identity: sent via ConfigureStack and set as PULUMI_* variables, as the engine does. */
+    stack?: StackContext;
+    /** `--policy-pack-config` contents; the engine configures the pack even without one. */
+    config?: PolicyPackConfig;
+    /** How long the pack may take to print its port. Default 60 s: two busy cores load TypeScript slowly. */
+    startupTimeoutMs?: number;
+    /** Deadline for each RPC. Default 30 s. */
+    callTimeoutMs?: number;
+}
+
+export interface PolicyPackProcess {
+    client: PolicyPackClient;
+    /** GetAnalyzerInfo, as fetched during launch. */
+    info: AnalyzerInfo;
+    /** The configuration sent during launch. */
+    config: Record<string, PolicyConfig>;
+    pid: number;
+    port: number;
+    /** Wall time from spawn to the port line. */
+    startupMs: number;
+    engine: FakeEngine;
+    /** What the pack wrote after its port line, and to stderr (each capped to the last 64 KiB). */
+    output(): { stdout: string; stderr: string };
+    /** Closes the client, kills the pack (SIGTERM, then SIGKILL) and stops the engine. Safe to call twice. */
+    close(): Promise<void>;
+}
+
+/** Packs still running, killed when this process exits or is interrupted. */
+const livePacks = new Set<ChildProcess>();
+const OUTPUT_CAP = 64 * 1024;
+const KILL_GRACE_MS = 3_000;
+
+export async function launchPolicyPack(packDir: string, options: LaunchOptions = {}): Promise<PolicyPackProcess> {
+    const dir = path.resolve(packDir);
+    const runner = path.join("node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+    assertLaunchable(dir, runner);
+    const engine = await startFakeEngine();
+    const started = performance.now();
+    const child = spawn(process.execPath, [runner, engine.address, "."], {
+        cwd: dir,
+        env: { ...process.env, ...stackEnv(options.stack), ...options.env },
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    trackUntilExit(child);
+    const stdout = capturedText(OUTPUT_CAP);
+    const stderr = capturedText(OUTPUT_CAP);
+    child.stderr!.on("data", stderr.append);
+    let client: PolicyPackClient | undefined;
+    let closed = false;
+    const close = async () => {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        client?.close();
+        await stopProcess(child);
+        await engine.close();
+    };
+    try {
+        const port = await readPort(child, stdout, stderr, options.startupTimeoutMs ?? 60_000);
+        const startupMs = performance.now() - started;
+        client = new PolicyPackClient(`127.0.0.1:${port}`, options.callTimeoutMs);
+        await client.waitForReady(options.callTimeoutMs ?? 30_000);
+        await client.handshake(engine.address, dir);
+        if (options.stack) {
+            await client.configureStack(options.stack);
+        }
+        const info = await client.getAnalyzerInfo();
+        const config = await client.configure(options.config ?? {});
+        return {
+            client, info, config, port, startupMs, engine,
+            pid: child.pid!,
+            output: () => ({ stdout: stdout.text(), stderr: stderr.text() }),
+            close,
+        };
+    } catch (error) {
+        await close();
+        throw error;
+    }
+}
+
+function assertLaunchable(dir: string, runner: string): void {
+    if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
+        throw new Error(`${dir} is not a policy pack: no PulumiPolicy.yaml`);
+    }
+    if (!fs.existsSync(path.join(dir, runner))) {
+        throw new Error(`${dir} has no ${runner}; the pack's dependencies are not installed (npm ci in ${dir})`);
+    }
+}
+
+/** The variables the engine adds for a nodejs pack (constructEnv in analyzer_plugin.go). */
+function stackEnv(stack: StackContext | undefined): NodeJS.ProcessEnv {
+    if (!stack) {
+        return {};
+    }
+    const dryRun = String(stack.dryRun ?? true);
+    const env: NodeJS.ProcessEnv = {
+        PULUMI_NODEJS_PROJECT: stack.project, PULUMI_PROJECT: stack.project,
+        PULUMI_NODEJS_STACK: stack.stack, PULUMI_STACK: stack.stack,
+        PULUMI_NODEJS_DRY_RUN: dryRun, PULUMI_DRY_RUN: dryRun,
+    };
+    if (stack.organization) {
+        env.PULUMI_NODEJS_ORGANIZATION = env.PULUMI_ORGANIZATION = stack.organization;
+    }
+    if (stack.config && Object.keys(stack.config).length > 0) {
+        env.PULUMI_CONFIG = JSON.stringify(stack.config);
+    }
+    return env;
+}
+
+/**
+ * Resolves with the port from the first stdout line; rejects, with the pack's stderr, if the line is not a port,
+ * the pack exits first, or the timeout passes. Later stdout goes to `stdout`.
+ */
+function readPort(child: ChildProcess, stdout: CapturedText, stderr: CapturedText, timeoutMs: number): Promise<number> {
+    return new Promise((resolve, reject) => {
+        let firstLine = "";
+        let settled = false;
+        const fail = (reason: string) => settle(() => reject(new Error(`policy pack ${reason}\n--- pack stderr ---\n${stderr.text() || "(empty)"}`)));
+        const settle = (action: () => void) => {
+            if (!settled) {
+                settled = true;
+                clearTimeout(timer);
+                action();
+            }
+        };
+        const timer = setTimeout(() => fail(`printed no port within ${timeoutMs} ms`), timeoutMs);
+        child.stdout!.on("data", (chunk: Buffer) => {
+            if (settled) {
+                stdout.append(chunk);
+                return;
+            }
+            firstLine += chunk.toString();
+            const newline = firstLine.indexOf("\n");
+            if (newline < 0) {
+                return;
+            }
+            stdout.append(firstLine.slice(newline + 1));
+            const line = firstLine.slice(0, newline).trim();
+            const port = Number(line);
+            if (Number.isInteger(port) && port > 0 && port < 65536) {
+                settle(() => resolve(port));
+            } else {
+                fail(`printed ${JSON.stringify(line)} instead of its port`);
+            }
+        });
+        child.once("error", (error) => fail(`could not start: ${error.message}`));
+        // "close" rather than "exit": by then stderr has been read to the end.
+        child.once("close", (code, signal) => fail(`exited before printing its port (code ${code}, signal ${signal})`));
+    });
+}
+
+async function stopProcess(child: ChildProcess): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) {
+        return;
+    }
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    child.kill("SIGTERM");
+    const timer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
+    await exited;
+    clearTimeout(timer);
+}
+
+/** Registers the child for kill-on-exit until it ends. */
+function trackUntilExit(child: ChildProcess): void {
+    installExitHooks();
+    livePacks.add(child);
+    child.once("exit", () => livePacks.delete(child));
+}
+
+let exitHooksInstalled = false;
+
+/** Kills every pack still running when this process exits, or dies of SIGINT/SIGTERM/SIGHUP. */
+function installExitHooks(): void {
+    if (exitHooksInstalled) {
+        return;
+    }
+    exitHooksInstalled = true;
+    const killAll = () => livePacks.forEach((child) => child.kill("SIGKILL"));
+    process.on("exit", killAll);
+    for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+        const onSignal = () => {
+            killAll();
+            // Alone, our listener would swallow the signal: restore the default and re-raise it.
+            if (process.listenerCount(signal) === 1) {
+                process.removeListener(signal, onSignal);
+                process.kill(process.pid, signal);
+            }
+        };
+        process.on(signal, onSignal);
+    }
+}
+
+interface CapturedText {
+    append(chunk: Buffer | string): void;
+    text(): string;
+}
+
+/** Keeps the last `cap` characters written. */
+function capturedText(cap: number): CapturedText {
+    let text = "";
+    return {
+        append: (chunk) => {
+            text = (text + chunk.toString()).slice(-cap);
+        },
+        text: () => text,
+    };
+}
