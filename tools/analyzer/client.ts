@@ -75,6 +75,8 @@ export interface PolicyInfo extends ConfigurablePolicy {
     message: string;
     policyType: "resource" | "stack" | "unknown";
     severity?: Severity;
+    /** Documentation link for the rule (empty when the policy has none). */
+    url: string;
 }
 
 export interface AnalyzerInfo {
@@ -224,7 +226,8 @@ export class PolicyPackClient {
             request.setProvider(providerToProto(resource.provider));
         }
         const reply = await this.call(this.rpc.analyze, request, `Analyze(${resource.urn})`);
-        return reply.getDiagnosticsList().map(diagnosticFromProto);
+        // A resource policy reports without a URN; the engine attributes it to the analyzed resource.
+        return reply.getDiagnosticsList().map(diagnosticFromProto).map((d) => ({ ...d, urn: d.urn || resource.urn }));
     }
 
     /** Runs every stack policy over the whole stack (the engine's check after all resources are processed). */
@@ -271,6 +274,7 @@ function policyInfoFromProto(policy: analyzerProto.PolicyInfo): PolicyInfo {
         enforcementLevel: LEVEL_FROM_PROTO[policy.getEnforcementlevel()],
         policyType: POLICY_TYPE_FROM_PROTO[policy.getPolicyType()] ?? "unknown",
         severity: SEVERITY_FROM_PROTO[policy.getSeverity()],
+        url: policy.getUrl(),
         configSchema: schema && {
             properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, JsonSchema>,
             required: schema.getRequiredList(),

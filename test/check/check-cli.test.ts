@@ -1,0 +1,154 @@
+import { expect } from "chai";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { parse as parseYaml, stringify as toYaml } from "yaml";
+
+const ROOT = path.resolve(__dirname, "../..");
+const CHECK = path.join(ROOT, "tools", "check", "index.ts");
+const TEMP_STACKS: string[] = [];
+
+interface CheckRun {
+    code: number | null;
+    stdout: string;
+    stderr: string;
+}
+
+/** Runs the check as `npm run check` does (ts-node, transpile only), without a TTY. */
+function runCheck(args: string[]): Promise<CheckRun> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CHECK, ...args], {
+            cwd: ROOT, env: { ...process.env, FORCE_COLOR: undefined }, stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.on("data", (d) => (stdout += d));
+        child.stderr.on("data", (d) => (stderr += d));
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+}
+
+/** Writes Pulumi.<name>.yaml: a copy of staging with the service edited. Removed after the suite. */
+function stagingVariant(name: string, editService: (service: any) => void, extraConfig: Record<string, unknown> = {}): string {
+    const doc = parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.staging.yaml"), "utf8"));
+    editService(doc.config["cloudrun-staging:service"]);
+    Object.assign(doc.config, extraConfig);
+    const stack = `test-${name}`;
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    fs.writeFileSync(file, toYaml(doc));
+    TEMP_STACKS.push(file);
+    return stack;
+}
+
+function writeJson(value: unknown): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "config.json");
+    fs.writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value));
+    return file;
+}
+
+describe("npm run check (offline: program under mocks + policy pack over the analyzer protocol)", function () {
+    this.timeout(120_000);
+    let lowResources: string;
+
+    before(() => {
+        lowResources = stagingVariant("low-resources", (s) => (s.resources = { cpu: 1, memory: "512Mi" }));
+    });
+    after(() => TEMP_STACKS.forEach((f) => fs.rmSync(f, { force: true })));
+
+    it("staging passes: exit 0, a resource tree and a summary line", async () => {
+        const run = await runCheck(["--stack", "staging"]);
+        expect(run.code, run.stderr).to.equal(0);
+        expect(run.stdout).to.match(/^Stack staging \(policy pack cloud-run-guardrails@/);
+        expect(run.stdout).to.include("gcp:cloudrunv2/service:Service backend");
+        expect(run.stdout).to.match(/no mandatory violations, \d+ advisory, 17 resources checked\./);
+        expect(run.stdout, "colour only on a TTY").to.not.include("\u001b[");
+    });
+
+    it("a copy of staging cut to 1 CPU / 512Mi exits 1, naming the floor policy under the service", async () => {
+        const run = await runCheck(["--stack", lowResources]);
+        expect(run.code, run.stderr).to.equal(1);
+        expect(run.stdout).to.match(/gcp:cloudrunv2\/service:Service backend\n[\s\S]*✖ mandatory cloudrun-service-resource-floor/);
+        expect(run.stdout).to.include("fix: ");
+        expect(run.stdout).to.match(/\d+ mandatory violations?, /);
+    });
+
+    it("--json prints one document listing the mandatory diagnostics with policy, level, urn and message", async () => {
+        const run = await runCheck(["--stack", lowResources, "--json"]);
+        expect(run.code).to.equal(1);
+        const doc = JSON.parse(run.stdout);
+        expect(doc.passed).to.equal(false);
+        const mandatory = doc.diagnostics.filter((d: any) => d.enforcementLevel === "mandatory");
+        expect(mandatory.map((d: any) => d.policyName)).to.include("cloudrun-service-resource-floor");
+        const floor = mandatory.find((d: any) => d.policyName === "cloudrun-service-resource-floor");
+        expect(floor.urn).to.match(/gcp:cloudrunv2\/service:Service::backend$/);
+        expect(floor.message).to.match(/cpu/).and.to.match(/memory/);
+        expect(doc.resources.map((r: any) => r.type)).to.include("gcp:cloudrunv2/service:Service");
+        expect(doc.summary.mandatory).to.equal(mandatory.length);
+    });
+
+    it("a policy config file that disables the floor changes the verdict", async () => {
+        const config = writeJson({ "cloudrun-service-resource-floor": "disabled" });
+        const run = await runCheck(["--stack", lowResources, "--policy-pack-config", config, "--json"]);
+        const doc = JSON.parse(run.stdout);
+        expect(doc.diagnostics.map((d: any) => d.policyName)).to.not.include("cloudrun-service-resource-floor");
+        expect(run.code).to.equal(doc.summary.mandatory > 0 ? 1 : 0);
+        expect(doc.summary.mandatory).to.equal(0);
+    });
+
+    it("a policy config file that lowers the floor's thresholds also passes the cut revision", async () => {
+        const config = writeJson({ "cloudrun-service-resource-floor": { minCpu: 1, minMemory: "512Mi" } });
+        const run = await runCheck(["--stack", lowResources, "--policy-pack-config", config]);
+        expect(run.code, run.stdout + run.stderr).to.equal(0);
+    });
+
+    it("in preview, the secret-mapping checks decide instead of skipping on unknowns", async () => {
+        const run = await runCheck(["--stack", "staging", "--json"]);
+        const doc = JSON.parse(run.stdout);
+        const secretPolicies = ["cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-service-required-secret-env"];
+        const skipped = doc.diagnostics.filter((d: any) => secretPolicies.includes(d.policyName));
+        expect(skipped, JSON.stringify(skipped)).to.deep.equal([]);
+    });
+
+    it("a stack missing the CLICKHOUSE_URL mapping is rejected in preview (incident 2)", async () => {
+        const stack = stagingVariant("no-clickhouse", () => undefined);
+        const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+        const doc = parseYaml(fs.readFileSync(file, "utf8"));
+        delete doc.config["cloudrun-staging:secrets"].CLICKHOUSE_URL;
+        fs.writeFileSync(file, toYaml(doc));
+        const run = await runCheck(["--stack", stack, "--json"]);
+        expect(run.code).to.equal(1);
+        const failed = JSON.parse(run.stdout).diagnostics.filter((d: any) => d.enforcementLevel === "mandatory");
+        expect(failed.map((d: any) => d.policyName)).to.include("cloudrun-service-required-secret-env");
+        expect(failed.map((d: any) => d.message).join("\n")).to.include("CLICKHOUSE_URL");
+    });
+
+    it("malformed stack config exits 2 and names the key, as the program does", async () => {
+        const stack = stagingVariant("bad-memory", (s) => (s.resources = { cpu: "2", memory: "lots" }));
+        const run = await runCheck(["--stack", stack]);
+        expect(run.code).to.equal(2);
+        expect(run.stderr).to.include('cloudrun-staging:service.resources.memory: memory "lots" is not a memory quantity');
+        expect(run.stdout).to.equal("");
+    });
+
+    it("bad usage exits 2: no --stack, an unknown stack, unreadable or unknown policy config", async () => {
+        expect((await runCheck([])).code).to.equal(2);
+        const unknownStack = await runCheck(["--stack", "nope"]);
+        expect(unknownStack.code).to.equal(2);
+        expect(unknownStack.stderr).to.include("stacks here:");
+        const notJson = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson("{not json")]);
+        expect(notJson.code).to.equal(2);
+        expect(notJson.stderr).to.include("is not valid JSON");
+        const unknownPolicy = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson({ "no-such-policy": "disabled" })]);
+        expect(unknownPolicy.code).to.equal(2);
+        expect(unknownPolicy.stderr).to.include("no-such-policy");
+    });
+
+    it("never prints a secure value (they become opaque placeholders)", async () => {
+        const stack = stagingVariant("secure", () => undefined, { "other:apiToken": { secure: "v1:CIPHERTEXTdoNotPrint==" } });
+        const run = await runCheck(["--stack", stack, "--json"]);
+        expect(run.code).to.equal(0);
+        expect(run.stdout + run.stderr).to.not.include("CIPHERTEXTdoNotPrint");
+    });
+});
