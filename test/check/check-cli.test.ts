@@ -15,10 +15,10 @@ interface CheckRun {
     stderr: string;
 }
 
-/** Runs the check as `npm run check` does (ts-node, transpile only), without a TTY. */
+/** Runs the check as `npm run check` does (tsx transpiles), without a TTY. */
 function runCheck(args: string[]): Promise<CheckRun> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", CHECK, ...args], {
+        const child = spawn(process.execPath, ["--require", "tsx/cjs", CHECK, ...args], {
             cwd: ROOT, env: { ...process.env, FORCE_COLOR: undefined }, stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";

@@ -11,7 +11,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { PolicyPackConfig, PolicyPackProcess, launchPolicyPack, type AnalyzerResource } from "../analyzer";
-import { runProgramUnderMocks, type CapturedResource } from "../program-runner";
+import type { CapturedResource } from "../program-runner";
 import { readStackConfig } from "../stack-config";
 import { CheckReport, summarize, toJson, toText } from "./report";
 
@@ -70,6 +70,8 @@ async function check(options: CheckOptions): Promise<number> {
     packLaunch.catch(() => undefined); // Reported below, after the program's own errors.
     let pack: PolicyPackProcess | undefined;
     try {
+        // Loaded only now, so the pack's start-up overlaps loading the Pulumi SDK and the program.
+        const { runProgramUnderMocks } = require("../program-runner") as typeof import("../program-runner");
         const run = await runProgramUnderMocks({
             programPath: path.join(options.projectDir, programMain(options.projectDir)),
             project: stackConfig.project,
