@@ -29,25 +29,37 @@ const MEMBER_RE = /^(user|serviceAccount|group|domain|principal|principalSet):.+
 const DIGEST_REF_RE = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
 const CONNECTOR_ID_RE = /^projects\/[^/]+\/locations\/[^/]+\/connectors\/[^/]+$/;
 
+/**
+ * Each field carries `allowed` (what values pass, also the error text) and a description; the README's config
+ * reference is generated from them (tools/gen-docs.ts), so docs cannot drift from the schema.
+ */
+function allowedValues<T extends z.ZodType>(schema: T, allowed: string): T {
+    return schema.meta({ allowed });
+}
+
 /** Integers that may arrive as YAML numbers or as quoted digits. */
 function integer(what: string, min: number, max: number) {
     const allowed = `${what}: an integer from ${min} to ${max}`;
-    return z.preprocess(
+    return allowedValues(z.preprocess(
         (v) => (typeof v === "string" && /^\s*\d+\s*$/.test(v) ? Number(v) : v),
         z.number({ error: `expected ${allowed}` }).superRefine((n, ctx) => {
             if (!Number.isInteger(n) || n < min || n > max) {
                 ctx.addIssue({ code: "custom", message: `expected ${allowed}; got ${show(n)}` });
             }
         }),
-    );
+    ), `integer ${min} to ${max}`);
 }
 
 function pattern(re: RegExp, allowed: string) {
-    return z.string({ error: `expected ${allowed}` }).regex(re, { error: `expected ${allowed}` });
+    return allowedValues(z.string({ error: `expected ${allowed}` }).regex(re, { error: `expected ${allowed}` }), allowed);
 }
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
-    return z.enum(values, { error: `expected one of ${values.join(", ")}` });
+    return allowedValues(z.enum(values, { error: `expected one of ${values.join(", ")}` }), values.join(" | "));
+}
+
+function flag() {
+    return allowedValues(z.boolean({ error: "expected true or false" }), "true | false");
 }
 
 const envName = pattern(ENV_LIMITS.nameRe, "an env name made of letters, digits and _ (not starting with a digit)")
@@ -55,144 +67,153 @@ const envName = pattern(ENV_LIMITS.nameRe, "an env name made of letters, digits 
         error: `is reserved by Cloud Run (${RESERVED_ENV_NAMES.join(", ")}); Cloud Run sets it itself`,
     });
 
-const plainEnvValue = z.union([z.string(), z.number(), z.boolean()], { error: "expected a plain string, number or boolean" })
+const plainEnvValue = allowedValues(z.union([z.string(), z.number(), z.boolean()], { error: "expected a plain string, number or boolean" })
     .transform(String)
-    .refine((v) => v.length <= ENV_LIMITS.maxValueLength, { error: `expected at most ${ENV_LIMITS.maxValueLength} characters` });
+    .refine((v) => v.length <= ENV_LIMITS.maxValueLength, { error: `expected at most ${ENV_LIMITS.maxValueLength} characters` }),
+`string, at most ${ENV_LIMITS.maxValueLength} characters`);
 
 const serviceSchema = z.strictObject({
-    /** Cloud Run service name. */
-    name: pattern(SERVICE_NAME_RE, "a Cloud Run service name: lowercase letters, digits, hyphens, at most 49 characters"),
-    /** Runtime service account id (defaults to "<name>-runtime"). */
-    runtimeServiceAccountId: pattern(ACCOUNT_ID_RE, "a service account id: 6-30 lowercase letters, digits, hyphens").optional(),
-    /** Port the container listens on; Cloud Run sends traffic and probes here and sets PORT to it. */
-    port: integer("a container port", CONTAINER_PORT_LIMITS.min, CONTAINER_PORT_LIMITS.max),
+    name: pattern(SERVICE_NAME_RE, "a Cloud Run service name: lowercase letters, digits, hyphens, at most 49 characters")
+        .describe("Cloud Run service name."),
+    runtimeServiceAccountId: pattern(ACCOUNT_ID_RE, "a service account id: 6-30 lowercase letters, digits, hyphens").optional()
+        .describe('Id of the dedicated runtime service account (default "<name>-runtime").'),
+    port: integer("a container port", CONTAINER_PORT_LIMITS.min, CONTAINER_PORT_LIMITS.max)
+        .describe("Port the app listens on; Cloud Run sends requests and probes there and sets PORT to it."),
     resources: z.strictObject({
-        /** CPU limit, checked against Cloud Run's CPU/memory table below. */
-        cpu: z.union([z.string(), z.number()], { error: 'expected a CPU value such as 2 or "2"' }),
-        /** Memory limit such as "2Gi". */
-        memory: z.string({ error: 'expected a memory quantity such as "2Gi" or "512Mi"' }),
+        cpu: allowedValues(z.union([z.string(), z.number()], { error: 'expected a CPU value such as 2 or "2"' }), "1, 2, 4, 6, 8 (memory must fit the CPU)")
+            .describe("CPU limit."),
+        memory: allowedValues(z.string({ error: 'expected a memory quantity such as "2Gi" or "512Mi"' }), '512Mi to 32Gi, within what the CPU accepts (e.g. 2 CPU: up to 8Gi)')
+            .describe("Memory limit."),
     }, { error: "expected an object with cpu and memory" }).superRefine((resources, ctx) => {
         // This program deploys gen2 only, so fractional CPU (gen1 only) is rejected here too.
         for (const problem of resourceProblems({ ...resources, executionEnvironment: "gen2" })) {
             ctx.addIssue({ code: "custom", path: [problem.field === "memory" ? "memory" : "cpu"], message: problem.message });
         }
-    }),
-    /** true: CPU only during requests; false: always allocated (needed for background work). */
-    cpuIdle: z.boolean({ error: "expected true or false" }).default(false),
-    /** Extra CPU while the container starts. */
-    startupCpuBoost: z.boolean({ error: "expected true or false" }).default(true),
+    }).describe("Container limits, checked against Cloud Run's CPU/memory table."),
+    cpuIdle: flag().default(false)
+        .describe("true: CPU only while serving requests; false: always allocated (background work)."),
+    startupCpuBoost: flag().default(true).describe("Extra CPU while the container starts."),
     scaling: z.strictObject({
-        minInstances: integer("a minimum instance count", 0, 1000).default(0),
-        maxInstances: integer("a maximum instance count", 1, 1000).default(10),
-        concurrency: integer("requests per instance", CONCURRENCY_LIMITS.min, CONCURRENCY_LIMITS.max).default(CONCURRENCY_LIMITS.default),
-    }).prefault({}),
-    /** Request timeout in seconds. */
-    requestTimeoutSeconds: integer("a request timeout in seconds", REQUEST_TIMEOUT_LIMITS.minSeconds, REQUEST_TIMEOUT_LIMITS.maxSeconds),
-    /** How long the app may take to start listening; the startup probe window is derived from it. */
-    startupBudgetSeconds: integer("a startup budget in seconds", 1, MAX_STARTUP_BUDGET_SECONDS),
+        minInstances: integer("a minimum instance count", 0, 1000).default(0).describe("Instances kept warm."),
+        maxInstances: integer("a maximum instance count", 1, 1000).default(10).describe("Upper bound on instances (at least minInstances)."),
+        concurrency: integer("requests per instance", CONCURRENCY_LIMITS.min, CONCURRENCY_LIMITS.max).default(CONCURRENCY_LIMITS.default)
+            .describe("Requests one instance serves at once."),
+    }).prefault({}).describe("Autoscaling."),
+    requestTimeoutSeconds: integer("a request timeout in seconds", REQUEST_TIMEOUT_LIMITS.minSeconds, REQUEST_TIMEOUT_LIMITS.maxSeconds)
+        .describe("Request timeout (the policy pack asks for at least 600)."),
+    startupBudgetSeconds: integer("a startup budget in seconds", 1, MAX_STARTUP_BUDGET_SECONDS)
+        .describe("Longest time the app may take to listen; the startup probe window is derived to cover it."),
     probes: z.strictObject({
-        startupPath: pattern(/^\/\S*$/, 'an HTTP path starting with "/"'),
-        livenessPath: pattern(/^\/\S*$/, 'an HTTP path starting with "/"'),
-    }),
-    /** Plain (non-secret) environment variables. */
-    env: z.record(envName, plainEnvValue, { error: "expected a map of NAME: value" }).default({}),
-    ingress: oneOf(INGRESS_VALUES).default("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER"),
-    /** Members granted roles/run.invoker. */
-    invokers: z.array(
+        startupPath: pattern(/^\/\S*$/, 'an HTTP path starting with "/"').describe("HTTP path of the startup probe."),
+        livenessPath: pattern(/^\/\S*$/, 'an HTTP path starting with "/"').describe("HTTP path of the liveness probe."),
+    }).describe("Probe paths (both HTTP on the container port)."),
+    env: allowedValues(z.record(envName, plainEnvValue, { error: "expected a map of NAME: value" }), "map of NAME: string").default({})
+        .describe("Plain (non-secret) environment variables, NAME: value. Secrets go under secrets."),
+    ingress: oneOf(INGRESS_VALUES).default("INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER").describe("Where requests may come from."),
+    invokers: allowedValues(z.array(
         pattern(MEMBER_RE, "an IAM member such as serviceAccount:x@p.iam.gserviceaccount.com")
             .refine((m) => !PUBLIC_MEMBERS.includes(m), { error: "public invokers are not allowed" }),
         { error: "expected a list of IAM members" },
-    ).default([]),
-    deletionProtection: z.boolean({ error: "expected true or false" }).default(true),
-    labels: z.record(pattern(LABEL_KEY_RE, "a label key"), pattern(LABEL_VALUE_RE, "a label value: lowercase letters, digits, _ and -"))
-        .default({}),
-}, { error: "expected an object describing the service" });
+    ), "list of user:, serviceAccount:, group:, domain: members").default([]).describe("IAM members granted roles/run.invoker (never allUsers / allAuthenticatedUsers)."),
+    deletionProtection: flag().default(true).describe("Refuse to delete the service."),
+    labels: allowedValues(z.record(pattern(LABEL_KEY_RE, "a label key"), pattern(LABEL_VALUE_RE, "a label value: lowercase letters, digits, _ and -")),
+        "map of GCP labels").default({}).describe("Labels on the service, its revisions and the resources created for it."),
+}, { error: "expected an object describing the service" }).describe("The Cloud Run service.");
 
 const buildSchema = z.strictObject({
-    /** Build context directory, relative to the project root. */
-    context: z.string({ error: "expected a directory path" }).min(1, { error: "expected a directory path" }),
-    dockerfile: z.string({ error: "expected a Dockerfile path relative to the context" }).default("Dockerfile"),
-    /** Paths the app needs at run time; each must exist and survive .dockerignore. */
-    requiredPaths: z.array(z.string({ error: "expected a path" }), { error: "expected a list of paths" }).default([]),
-    platform: z.string({ error: 'expected a platform such as "linux/amd64"' }).default("linux/amd64"),
-    /** Artifact Registry repository the program creates (defaults to the service name). */
-    repositoryId: pattern(REPOSITORY_ID_RE, "a repository id: lowercase letters, digits, hyphens").optional(),
-});
+    context: allowedValues(z.string({ error: "expected a directory path" }).min(1, { error: "expected a directory path" }), "directory")
+        .describe("Build context, relative to the project root."),
+    dockerfile: allowedValues(z.string({ error: "expected a Dockerfile path relative to the context" }), "path in the context").default("Dockerfile")
+        .describe("Dockerfile, relative to the context."),
+    requiredPaths: allowedValues(z.array(z.string({ error: "expected a path" }), { error: "expected a list of paths" }), "list of paths in the context").default([])
+        .describe("Paths the app needs at run time; each must exist and survive .dockerignore, checked before building."),
+    platform: allowedValues(z.string({ error: 'expected a platform such as "linux/amd64"' }), "os/arch").default("linux/amd64")
+        .describe("Target platform (Cloud Run runs linux/amd64)."),
+    repositoryId: pattern(REPOSITORY_ID_RE, "a repository id: lowercase letters, digits, hyphens").optional()
+        .describe("Artifact Registry repository the program creates (default: the service name)."),
+}).describe("Build and push with Docker, deploy by digest.");
 
 const imageSchema = z.strictObject({
     build: buildSchema.optional(),
-    /** A prebuilt image pinned by digest. */
-    ref: pattern(DIGEST_REF_RE, "an image reference pinned by digest: <repository>@sha256:<64 hex>").optional(),
+    ref: pattern(DIGEST_REF_RE, "an image reference pinned by digest: <repository>@sha256:<64 hex>").optional()
+        .describe("A prebuilt image, deployed as given."),
 }, { error: "expected an object with either build or ref" }).superRefine((image, ctx) => {
     if ((image.build === undefined) === (image.ref === undefined)) {
         ctx.addIssue({ code: "custom", message: "set exactly one of build {context, dockerfile, requiredPaths} or ref (digest-pinned)" });
     }
-});
+}).describe("The image: exactly one of build or ref.");
 
 const secretMappingSchema = z.strictObject({
-    /** Secret Manager secret id. */
-    secretId: pattern(SECRET_LIMITS.idRe, "a secret id: letters, digits, _ and -, at most 255"),
-    /** Secret version: a number (pinned, recommended) or "latest". */
+    secretId: pattern(SECRET_LIMITS.idRe, "a secret id: letters, digits, _ and -, at most 255").describe("Secret Manager secret id."),
     version: z.preprocess((v) => (typeof v === "number" ? String(v) : v),
-        pattern(SECRET_LIMITS.versionRe, 'a version number such as "3", or "latest"')),
-    /** create: this stack owns the secret container; reuse: it exists already. */
-    mode: oneOf(["create", "reuse"] as const),
-    /** Project that holds a reused secret (defaults to gcp:project). */
-    project: z.string({ error: "expected a project id" }).optional(),
-});
+        pattern(SECRET_LIMITS.versionRe, 'a version number such as "3", or "latest"'))
+        .describe('Version to read at instance start: a number (pinned; bump it after rotating) or "latest".'),
+    mode: oneOf(["create", "reuse"] as const)
+        .describe("create: this stack owns the secret (values added out of band); reuse: it exists already (list it in the pack's externalSecrets)."),
+    project: allowedValues(z.string({ error: "expected a project id" }), "project id").optional()
+        .describe("Project holding a reused secret (default: gcp:project)."),
+}).describe("One mapping per env var name.");
 
 /** A connector field checked on its own by the shared connector rules. */
-function connectorField(field: "name" | "ipCidrRange", what: string) {
-    return z.string({ error: `expected ${what}` }).superRefine((value, ctx) => {
+function connectorField(field: "name" | "ipCidrRange", what: string, allowed: string) {
+    return allowedValues(z.string({ error: `expected ${what}` }).superRefine((value, ctx) => {
         for (const problem of connectorProblems({ [field]: value })) {
             ctx.addIssue({ code: "custom", message: problem.message });
         }
-    });
+    }), allowed);
 }
 
 const connectorSchema = z.strictObject({
-    name: connectorField("name", "a connector name"),
-    ipCidrRange: connectorField("ipCidrRange", 'an unused /28 such as "10.8.0.0/28"'),
-    network: z.string({ error: "expected a VPC network name" }),
-    minInstances: integer("a connector minimum instance count", CONNECTOR_LIMITS.minInstances.min, CONNECTOR_LIMITS.minInstances.max).default(2),
-    maxInstances: integer("a connector maximum instance count", CONNECTOR_LIMITS.maxInstances.min, CONNECTOR_LIMITS.maxInstances.max).default(3),
-    machineType: oneOf(CONNECTOR_LIMITS.machineTypes as [string, ...string[]]).default(CONNECTOR_LIMITS.defaultMachineType),
+    name: connectorField("name", "a connector name", `matches ${CONNECTOR_LIMITS.nameRe.source}`).describe("Connector name."),
+    ipCidrRange: connectorField("ipCidrRange", 'an unused /28 such as "10.8.0.0/28"', `an unused IPv4 /${CONNECTOR_LIMITS.ipCidrPrefixLength}`)
+        .describe("The connector's own subnet range."),
+    network: allowedValues(z.string({ error: "expected a VPC network name" }), "network name").describe("VPC network."),
+    minInstances: integer("a connector minimum instance count", CONNECTOR_LIMITS.minInstances.min, CONNECTOR_LIMITS.minInstances.max).default(2)
+        .describe("Minimum connector instances."),
+    maxInstances: integer("a connector maximum instance count", CONNECTOR_LIMITS.maxInstances.min, CONNECTOR_LIMITS.maxInstances.max).default(3)
+        .describe("Maximum connector instances (above minInstances); size for peak egress."),
+    machineType: oneOf(CONNECTOR_LIMITS.machineTypes as [string, ...string[]]).default(CONNECTOR_LIMITS.defaultMachineType)
+        .describe("Connector machine type."),
 }).superRefine((connector, ctx) => {
     // Sizing is checked as a pair (max above min); name and range were checked where declared.
     const { minInstances, maxInstances } = connector;
     for (const problem of connectorProblems({ minInstances, maxInstances })) {
         ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
     }
-});
+}).describe("Create a Serverless VPC Access connector.");
 
 const vpcSchema = z.strictObject({
-    /** Create a Serverless VPC Access connector. */
     createConnector: connectorSchema.optional(),
-    /** Reuse a connector: projects/<p>/locations/<region>/connectors/<name>. */
-    reuseConnector: pattern(CONNECTOR_ID_RE, "a connector id: projects/<p>/locations/<region>/connectors/<name>").optional(),
-    /** Direct VPC egress through a subnet. */
+    reuseConnector: pattern(CONNECTOR_ID_RE, "a connector id: projects/<p>/locations/<region>/connectors/<name>").optional()
+        .describe("Reuse an existing connector (list it in the pack's externalConnectors)."),
     direct: z.strictObject({
-        network: z.string({ error: "expected a VPC network name" }),
-        subnetwork: z.string({ error: "expected a subnetwork name" }),
-        /** The subnet range, when known, to check it is large enough. */
-        subnetRange: z.string().refine((r) => (cidrPrefixLength(r) ?? 99) <= DIRECT_VPC_MAX_PREFIX_LENGTH,
-            { error: `expected an IPv4 range of /${DIRECT_VPC_MAX_PREFIX_LENGTH} or larger` }).optional(),
-    }).optional(),
-    egress: oneOf(VPC_EGRESS_VALUES).default("PRIVATE_RANGES_ONLY"),
+        network: allowedValues(z.string({ error: "expected a VPC network name" }), "network name").describe("VPC network."),
+        subnetwork: allowedValues(z.string({ error: "expected a subnetwork name" }), "subnetwork name").describe("Subnet the revision joins."),
+        subnetRange: allowedValues(z.string().refine((r) => (cidrPrefixLength(r) ?? 99) <= DIRECT_VPC_MAX_PREFIX_LENGTH,
+            { error: `expected an IPv4 range of /${DIRECT_VPC_MAX_PREFIX_LENGTH} or larger` }), `/${DIRECT_VPC_MAX_PREFIX_LENGTH} or larger`).optional()
+            .describe("The subnet's range, when known, to check it is large enough."),
+    }).optional().describe("Direct VPC egress (no connector)."),
+    egress: oneOf(VPC_EGRESS_VALUES).default("PRIVATE_RANGES_ONLY").describe("Which traffic goes through the VPC."),
 }, { error: "expected an object with createConnector, reuseConnector or direct" }).superRefine((vpc, ctx) => {
     const chosen = [vpc.createConnector, vpc.reuseConnector, vpc.direct].filter((v) => v !== undefined).length;
     if (chosen !== 1) {
         ctx.addIssue({ code: "custom", message: "set exactly one of createConnector, reuseConnector or direct" });
     }
-});
+}).describe("VPC egress: exactly one of createConnector, reuseConnector or direct.");
 
-/** Everything under the project's config namespace. Each top-level key is one `<project>:<key>` entry. */
-export const stackConfigSchema = z.strictObject({
+const stackConfigShape = {
     service: serviceSchema,
     image: imageSchema,
-    secrets: z.record(envName, secretMappingSchema, { error: "expected a map of ENV_NAME: {secretId, version, mode}" }).default({}),
+    secrets: z.record(envName, secretMappingSchema, { error: "expected a map of ENV_NAME: {secretId, version, mode}" }).default({})
+        .describe("Env vars mapped from Secret Manager, ENV_NAME: {secretId, version, mode}; each gets an accessor grant on that secret only."),
     vpc: vpcSchema,
-}).superRefine((config, ctx) => {
+};
+
+/** The top-level keys of the project namespace (`<project>:<key>`), as Pulumi.yaml declares them. */
+export const STACK_CONFIG_KEYS = Object.keys(stackConfigShape);
+
+/** Everything under the project's config namespace. Each top-level key is one `<project>:<key>` entry. */
+export const stackConfigSchema = z.strictObject(stackConfigShape).superRefine((config, ctx) => {
     const s = config.service;
     if (s.scaling.maxInstances < s.scaling.minInstances) {
         ctx.addIssue({ code: "custom", path: ["service", "scaling", "maxInstances"],

@@ -1,0 +1,122 @@
+import { expect } from "chai";
+import * as fs from "fs";
+import * as path from "path";
+import { parse as parseYaml } from "yaml";
+import { STACK_CONFIG_KEYS } from "../../infra/config";
+import { README, withConfigReference } from "../../tools/gen-docs";
+
+const ROOT = path.resolve(__dirname, "../..");
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+
+/** The attributes Pulumi's project schema allows in a config declaration (sdk/go/common/workspace/project.json). */
+const CONFIG_DECLARATION_KEYS = ["type", "items", "description", "secret", "default", "value"];
+const CONFIG_TYPES = ["string", "integer", "boolean", "array"];
+/** The attributes of PulumiPolicy.yaml (workspace.PolicyPackProject). */
+const POLICY_PROJECT_KEYS = ["runtime", "version", "main", "description", "author", "website", "license"];
+
+describe("project files load as Pulumi expects", () => {
+    const project = parseYaml(read("Pulumi.yaml"));
+
+    it("Pulumi.yaml: a valid name, the nodejs runtime and a main that resolves", () => {
+        expect(project.name).to.match(/^[A-Za-z0-9_.-]+$/);
+        expect(project.runtime.name ?? project.runtime).to.equal("nodejs");
+        expect(fs.existsSync(path.join(ROOT, project.main ?? "index.ts")), "main").to.equal(true);
+        expect(JSON.parse(read("package.json")).main).to.equal(project.main);
+    });
+
+    it("Pulumi.yaml: config declarations follow Pulumi's schema (project keys, known attributes, valid types)", () => {
+        for (const [key, declaration] of Object.entries<any>(project.config)) {
+            expect(key, "project keys only: other namespaces may not declare a type").to.not.include(":");
+            expect(Object.keys(declaration).filter((k) => !CONFIG_DECLARATION_KEYS.includes(k)), key).to.deep.equal([]);
+            if (declaration.type !== undefined) {
+                expect(CONFIG_TYPES, key).to.include(declaration.type);
+            }
+            expect(declaration.description, `${key} needs a description for pulumi config users`).to.be.a("string").and.not.equal("");
+        }
+    });
+
+    it("Pulumi.yaml declares exactly the keys the schema accepts", () => {
+        expect(Object.keys(project.config)).to.have.members(STACK_CONFIG_KEYS);
+        expect(STACK_CONFIG_KEYS).to.have.members(["service", "image", "secrets", "vpc"]);
+    });
+
+    it("the staging stack sets every declared key that has no default (else Pulumi reports it missing)", () => {
+        const stack = parseYaml(read("Pulumi.staging.yaml")).config;
+        for (const [key, declaration] of Object.entries<any>(project.config)) {
+            if (declaration.default === undefined && declaration.value === undefined) {
+                expect(stack, key).to.have.property(`${project.name}:${key}`);
+            }
+        }
+        expect(stack).to.include.keys("gcp:project", "gcp:region");
+    });
+
+    it("PulumiPolicy.yaml: nodejs runtime, known attributes; the pack's package.json names a built main", () => {
+        const pack = parseYaml(read("policies/PulumiPolicy.yaml"));
+        expect(pack.runtime).to.equal("nodejs");
+        expect(Object.keys(pack).filter((k) => !POLICY_PROJECT_KEYS.includes(k))).to.deep.equal([]);
+        const pkg = JSON.parse(read("policies/package.json"));
+        expect(pkg.name).to.match(/^[a-zA-Z0-9-_.]{1,100}$/);
+        expect(pkg.version).to.match(/^\d+\.\d+\.\d+/);
+        expect(pkg.dependencies).to.include.keys("@pulumi/policy", "@pulumi/pulumi");
+        expect(fs.existsSync(path.join(ROOT, "policies", pkg.main)), `${pkg.main} (built by npm ci / npm test)`).to.equal(true);
+    });
+});
+
+describe("CI workflow", () => {
+    const workflow = parseYaml(read(".github/workflows/staging.yml"));
+    const steps = (job: string) => workflow.jobs[job].steps as any[];
+    const action = (job: string, uses: string) => steps(job).find((s) => String(s.uses).startsWith(uses));
+
+    it("runs on pull requests and on pushes to main", () => {
+        expect(workflow.on).to.have.property("pull_request");
+        expect(workflow.on.push.branches).to.deep.equal(["main"]);
+    });
+
+    it("tests, lints and checks offline on every run", () => {
+        const runs = steps("test").map((s) => s.run).filter(Boolean);
+        expect(runs).to.include.members(["npm ci", "npm test", "npm run lint"]);
+        expect(runs.some((r: string) => r.startsWith("npm run check -- --stack staging"))).to.equal(true);
+    });
+
+    it("previews pull requests with the policy pack and its example config, commenting on the PR", () => {
+        const preview = action("preview", "pulumi/actions@v7");
+        expect(workflow.jobs.preview.if).to.include("pull_request");
+        expect(preview.with).to.include({ command: "preview", "stack-name": "staging", "comment-on-pr": true });
+        expect(preview.with.policyPacks).to.equal("${{ env.POLICY_PACK }}");
+        expect(workflow.env.POLICY_PACK).to.equal("policies");
+        expect(fs.existsSync(path.join(ROOT, workflow.env.POLICY_PACK_CONFIG)), workflow.env.POLICY_PACK_CONFIG).to.equal(true);
+        expect(workflow.jobs.preview.permissions["id-token"]).to.equal("write");
+    });
+
+    it("deploys main with pulumi up, authenticated through Workload Identity Federation", () => {
+        expect(workflow.jobs.deploy.if).to.include("refs/heads/main");
+        expect(action("deploy", "pulumi/actions@v7").with).to.include({ command: "up", "stack-name": "staging" });
+        const auth = action("deploy", "google-github-actions/auth@");
+        expect(auth.with).to.have.keys("workload_identity_provider", "service_account");
+        expect(action("deploy", "pulumi/actions@v7").with["cloud-url"]).to.include("PULUMI_STATE_BUCKET");
+    });
+});
+
+describe("README matches the code", () => {
+    const readme = fs.readFileSync(README, "utf8");
+
+    it("gives the two set-up commands that CI runs", () => {
+        expect(readme).to.match(/^npm ci\b/m);
+        expect(readme).to.match(/^npm test\b/m);
+        const ci = read(".ci/run");
+        expect(ci).to.match(/^npm ci\b/m);
+        expect(ci).to.match(/^npm test$/m);
+    });
+
+    it("has a config reference generated from the schema (run `npm run docs` when this fails)", () => {
+        expect(withConfigReference(readme, "cloudrun-staging")).to.equal(readme);
+        expect(readme).to.include("`cloudrun-staging:service.resources.memory`");
+    });
+
+    it("documents only npm scripts that exist", () => {
+        const scripts = Object.keys(JSON.parse(read("package.json")).scripts);
+        for (const [, name] of readme.matchAll(/npm run ([\w:-]+)/g)) {
+            expect(scripts, `npm run ${name}`).to.include(name);
+        }
+    });
+});
