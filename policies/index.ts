@@ -1,3 +1,12 @@
+/**
+ * CrossGuard pack that stops Cloud Run revisions which would fail at apply or at startup. Loads only
+ * @pulumi/policy and this pack's own modules (no provider SDK), so it starts as fast as an empty pack.
+ */
 import { PolicyPack } from "@pulumi/policy";
+import { ALL_POLICIES, PACK_NAME } from "./rules";
 
-new PolicyPack("cloud-run-guardrails", { policies: [] });
+new PolicyPack(PACK_NAME, {
+    description: "Stops Cloud Run revisions that would fail at apply or at startup (resources, probes, secrets, identity, VPC).",
+    enforcementLevel: "mandatory",
+    policies: [...ALL_POLICIES],
+});

@@ -47,6 +47,12 @@ export const MEMORY_RANGE_BY_CPU_MIB: Readonly<Record<number, { min: number; max
     8: { min: 4 * 1024, max: 32 * 1024 },
 };
 
+/**
+ * What resources.cpuIdle means when it is unset: true only while `resources` itself is unset. Once a
+ * container sets resources (limits), an unset cpuIdle means CPU is always allocated.
+ */
+export const CPU_IDLE_DEFAULTS = { resourcesUnset: true, resourcesSet: false } as const;
+
 /** Extra rules for CPU below 1: memory caps and the settings a fractional CPU requires. */
 export const FRACTIONAL_CPU_RULES = {
     /** Memory above this (MiB) needs at least 0.5 CPU. */
@@ -343,6 +349,9 @@ export const SECRET_ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
 /** Secret ids (Secret Manager) and versions ("latest" or a positive number). */
 export const SECRET_LIMITS = { idRe: /^[A-Za-z0-9_-]{1,255}$/, versionRe: /^(latest|[1-9][0-9]*)$/ } as const;
 
+/** The floating secret version: the value read at instance start can change under a running service. */
+export const SECRET_VERSION_LATEST = "latest";
+
 const SECRET_PATH_RE = /^projects\/([^/]+)\/secrets\/([^/]+)$/;
 
 /** A secret named either bare ("db-url") or by path ("projects/p/secrets/db-url"). */
@@ -383,6 +392,16 @@ export const INGRESS_VALUES = [
     "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
 ] as const;
 export type Ingress = (typeof INGRESS_VALUES)[number];
+
+/** The ingress Cloud Run applies when none is set: reachable from the internet. */
+export const DEFAULT_INGRESS: Ingress = "INGRESS_TRAFFIC_ALL";
+
+/** The v1 API's `run.googleapis.com/ingress` annotation values, as v2 ingress settings. */
+export const INGRESS_BY_V1_ANNOTATION: Readonly<Record<string, Ingress>> = {
+    all: "INGRESS_TRAFFIC_ALL",
+    internal: "INGRESS_TRAFFIC_INTERNAL_ONLY",
+    "internal-and-cloud-load-balancing": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
+};
 
 // ---------------------------------------------------------------------------------------------------
 // VPC (configuring/vpc-connectors, vpc-direct-vpc)

@@ -1,0 +1,47 @@
+/** References to Serverless VPC Access connectors: a full id or a bare name resolved in the service's region. */
+import { PropNode, asString, at } from "./props";
+import { StackResource, locationsCompatible, ownOrProviderString, projectsCompatible } from "./stack-graph";
+
+export interface ConnectorRef {
+    readonly name: string;
+    readonly project?: string;
+    readonly region?: string;
+}
+
+const CONNECTOR_PATH_RE = /^projects\/([^/]+)\/locations\/([^/]+)\/connectors\/([^/]+)$/;
+
+/** "projects/P/locations/R/connectors/N" or "N". Undefined when it is neither. */
+export function parseConnectorRef(value: unknown): ConnectorRef | undefined {
+    if (typeof value !== "string" || value === "") {
+        return undefined;
+    }
+    const path = CONNECTOR_PATH_RE.exec(value);
+    if (path) {
+        return { project: path[1], region: path[2], name: path[3] };
+    }
+    return value.includes("/") ? undefined : { name: value };
+}
+
+/** What a Connector resource in the stack is called and where it is (project/region may be unknown). */
+export function connectorResourceRef(connector: StackResource): ConnectorRef | undefined {
+    const name = asString(at(connector.root, "name"));
+    return name ? { name, project: ownOrProviderString(connector, "project"), region: connectorRegion(connector) } : undefined;
+}
+
+export function connectorRegion(connector: StackResource): string | undefined {
+    return ownOrProviderString(connector, "region");
+}
+
+export function connectorRefsMatch(a: ConnectorRef, b: ConnectorRef): boolean {
+    return a.name === b.name && projectsCompatible(a.project, b.project) && locationsCompatible(a.region, b.region);
+}
+
+/** Text of a reference for messages. */
+export function connectorRefText(ref: ConnectorRef): string {
+    return ref.project && ref.region ? `projects/${ref.project}/locations/${ref.region}/connectors/${ref.name}` : ref.name;
+}
+
+/** The node is a connector reference that is set (non-empty or unknown). */
+export function isConnectorSet(node: PropNode): boolean {
+    return node.value !== undefined && node.value !== null && node.value !== "";
+}

@@ -1,0 +1,39 @@
+/**
+ * What a check found: problems to report, and values it needed but could not see during preview.
+ *
+ * Checks are pure functions returning findings; `reportFindings` is the one place that turns them into
+ * violations. A resource policy decides whenever it can: known problems are reported even when other
+ * fields are unknown. Only when nothing is wrong among the known fields and something needed is unknown
+ * does it throw UnknownValueError, so the engine shows its standard advisory instead of a silent pass.
+ */
+import { ReportViolation } from "@pulumi/policy";
+import { PropNode, unknownValueError } from "./props";
+
+export type Finding =
+    | { readonly kind: "problem"; readonly message: string }
+    | { readonly kind: "unknown"; readonly node: PropNode };
+
+export function problem(message: string): Finding {
+    return { kind: "problem", message };
+}
+
+export function needsKnown(node: PropNode): Finding {
+    return { kind: "unknown", node };
+}
+
+/** Problem messages among the findings. */
+export function problemsIn(findings: readonly Finding[]): string[] {
+    return findings.flatMap((f) => (f.kind === "problem" ? [f.message] : []));
+}
+
+/** Reports every problem; with none, throws UnknownValueError for the first unknown, if any. */
+export function reportFindings(findings: readonly Finding[], reportViolation: ReportViolation): void {
+    const problems = problemsIn(findings);
+    for (const message of problems) {
+        reportViolation(message);
+    }
+    const firstUnknown = findings.find((f) => f.kind === "unknown");
+    if (problems.length === 0 && firstUnknown?.kind === "unknown") {
+        throw unknownValueError(firstUnknown.node);
+    }
+}

@@ -1,0 +1,88 @@
+/**
+ * A service pointing at a VPC connector that does not exist (or is in another region) fails to deploy.
+ * The connector a service references must be a Connector created in this stack, in the service's project
+ * and region, or be declared as managed elsewhere.
+ */
+import { CLOUD_RUN_DOCS, show } from "../lib/cloud-run-limits";
+import { ServiceView } from "../lib/cloud-run-service";
+import { definePolicyConfig } from "../lib/config";
+import {
+    ConnectorRef, connectorRefText, connectorRefsMatch, connectorRegion, connectorResourceRef, isConnectorSet, parseConnectorRef,
+} from "../lib/connector-refs";
+import { PackStackPolicy } from "../lib/pack-policy";
+import { asString, isUnknown } from "../lib/props";
+import { RESOURCE_TYPES } from "../lib/resource-types";
+import { StackResource, cloudRunServicesIn, dependenciesOf, locationsCompatible, ofType, ownOrProviderString, stackResources } from "../lib/stack-graph";
+
+const config = definePolicyConfig({
+    externalConnectors: {
+        type: "array",
+        items: { type: "string", pattern: "^([a-z][-a-z0-9]*|projects/[^/]+/locations/[^/]+/connectors/[^/]+)$" },
+        default: [] as string[],
+        description: "Connectors managed outside this stack: a name or projects/<p>/locations/<r>/connectors/<name>.",
+    },
+});
+
+/** The verdict for one service, as violation messages (empty when it resolves). */
+function connectorProblems(service: StackResource, view: ServiceView, all: readonly StackResource[], external: readonly ConnectorRef[]): string[] {
+    const node = view.vpcConnector;
+    if (!isConnectorSet(node)) {
+        return []; // No connector: whether one is required is cloudrun-service-vpc-egress's call.
+    }
+    const serviceRegion = asString(view.location);
+    const regionText = (region: string | undefined) => region ?? "(unknown region)";
+    if (isUnknown(node)) {
+        // The reference is an output not known yet: it comes from a resource the template depends on.
+        const candidates = dependenciesOf(service, "template", RESOURCE_TYPES.vpcAccessConnector, all);
+        if (candidates.length === 0) {
+            return [`could not verify the VPC connector: its reference is not known during preview and the service depends on no ${RESOURCE_TYPES.vpcAccessConnector} ` +
+                "in this stack; reference a Connector created in this stack"];
+        }
+        return candidates.some((c) => locationsCompatible(connectorRegion(c), serviceRegion))
+            ? []
+            : [`the VPC connector the service depends on is in ${candidates.map((c) => regionText(connectorRegion(c))).join(", ")}, not the service's region ${regionText(serviceRegion)}`];
+    }
+    const ref = parseConnectorRef(node.value);
+    if (!ref) {
+        return [`VPC connector reference ${show(node.value)} is neither a connector name nor projects/<p>/locations/<r>/connectors/<name>`];
+    }
+    if (!locationsCompatible(ref.region, serviceRegion)) {
+        return [`VPC connector ${connectorRefText(ref)} is in ${ref.region}, but a connector must be in the service's region ${serviceRegion}`];
+    }
+    const expected: ConnectorRef = {
+        name: ref.name,
+        project: ref.project ?? ownOrProviderString(service, "project"),
+        region: ref.region ?? serviceRegion,
+    };
+    const inStack = ofType(all, RESOURCE_TYPES.vpcAccessConnector)
+        .flatMap((c) => connectorResourceRef(c) ?? [])
+        .some((c) => connectorRefsMatch(c, expected));
+    if (inStack || external.some((e) => connectorRefsMatch(e, expected))) {
+        return [];
+    }
+    return [`VPC connector ${connectorRefText(expected)} is not a ${RESOURCE_TYPES.vpcAccessConnector} in this stack (same name, project and region) ` +
+        "nor listed in externalConnectors; create it in the stack or list it"];
+}
+
+export const cloudrunConnectorInStack: PackStackPolicy = {
+    name: "cloudrun-connector-in-stack",
+    description:
+        "Stops Cloud Run services that reference a VPC connector this stack does not create in the service's project and region. " +
+        "Create the connector in the stack and reference it, or list it in externalConnectors.",
+    enforcementLevel: "mandatory",
+    severity: "high",
+    remediationSteps:
+        "Create new gcp.vpcaccess.Connector(...) in the service's region and set template.vpcAccess.connector to connector.id; " +
+        "for a shared connector owned by another stack, add its name or full id to externalConnectors.",
+    url: CLOUD_RUN_DOCS.vpcConnectors,
+    configSchema: config.schema,
+    validateStack: (args, reportViolation) => {
+        const external = config.read(args).externalConnectors.flatMap((e) => parseConnectorRef(e) ?? []);
+        const all = stackResources(args.resources);
+        for (const { service, view } of cloudRunServicesIn(all)) {
+            for (const message of connectorProblems(service, view, all, external)) {
+                reportViolation(message, service.resource.urn);
+            }
+        }
+    },
+};

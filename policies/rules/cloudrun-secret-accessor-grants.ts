@@ -1,0 +1,101 @@
+/**
+ * At deploy Cloud Run checks that the revision's service account can read every secret it references; one
+ * missing grant fails the deploy. The runtime service account must hold the accessor role on each secret
+ * through a grant in this stack, or the grant must be declared as managed elsewhere.
+ */
+import { CLOUD_RUN_DOCS, DEFAULT_COMPUTE_SA_RE, SECRET_ACCESSOR_ROLE, parseSecretName } from "../lib/cloud-run-limits";
+import { definePolicyConfig } from "../lib/config";
+import { PackStackPolicy } from "../lib/pack-policy";
+import { Identity, SecretKey, identitiesMatch, runtimeIdentity, secretGrants, secretKeysMatch, secretNamesMatch, serviceSecretRefs } from "../lib/secret-graph";
+import { cloudRunServicesIn, stackResources } from "../lib/stack-graph";
+
+const WILDCARD = "*";
+
+const config = definePolicyConfig({
+    externalGrants: {
+        type: "array",
+        items: {
+            type: "object",
+            properties: {
+                secret: { type: "string", minLength: 1, description: "Secret id, projects/<p>/secrets/<id>, or \"*\"." },
+                member: { type: "string", minLength: 1, description: "serviceAccount:<email>, <email>, or \"*\"." },
+            },
+            required: ["secret", "member"],
+            additionalProperties: false,
+        },
+        default: [] as { secret: string; member: string }[],
+        description: "Accessor grants managed outside this stack (e.g. project-level IAM): { secret, member }, \"*\" matching any.",
+    },
+});
+
+type ExternalGrant = { secret?: unknown; member?: unknown };
+
+function externalGrantCovers(grant: ExternalGrant, secret: SecretKey, identity: Identity): boolean {
+    if (typeof grant.secret !== "string" || typeof grant.member !== "string") {
+        return false;
+    }
+    const grantName = parseSecretName(grant.secret);
+    const secretOk = grant.secret === WILDCARD || (grantName !== undefined && secret.name !== undefined && secretNamesMatch(secret.name, grantName));
+    const email = grant.member.replace(/^serviceAccount:/, "");
+    const memberOk = grant.member === WILDCARD ||
+        (identity.email !== undefined && identity.email.toLowerCase() === email.toLowerCase()) ||
+        (identity.defaultCompute === true && DEFAULT_COMPUTE_SA_RE.test(email));
+    return secretOk && memberOk;
+}
+
+/** Secrets counted once each (the same secret may be read by several env vars). */
+function distinctSecrets(keys: readonly SecretKey[]): SecretKey[] {
+    return keys.filter((key, i) => keys.findIndex((other) => secretKeysMatch(other, key)) === i);
+}
+
+export const cloudrunSecretAccessorGrants: PackStackPolicy = {
+    name: "cloudrun-secret-accessor-grants",
+    description:
+        `Stops Cloud Run services whose runtime service account lacks ${SECRET_ACCESSOR_ROLE} on a secret it reads (the deploy would fail). ` +
+        "Grant the role per secret with a SecretIamMember in the stack, or declare the grant in externalGrants.",
+    enforcementLevel: "mandatory",
+    severity: "critical",
+    remediationSteps:
+        `For each secret the service reads add new gcp.secretmanager.SecretIamMember(..., { secretId: secret.id, role: "${SECRET_ACCESSOR_ROLE}", ` +
+        "member: serviceAccount.member }) for the service's template.serviceAccount; for project-level or other-stack grants add { secret, member } to externalGrants.",
+    url: CLOUD_RUN_DOCS.secrets,
+    configSchema: config.schema,
+    validateStack: (args, reportViolation) => {
+        // Items are checked one by one: a hand-written config may hold anything.
+        const externalGrants = (config.read(args).externalGrants as unknown[]).filter((g): g is ExternalGrant => typeof g === "object" && g !== null);
+        const all = stackResources(args.resources);
+        const grants = secretGrants(all).filter((g) => g.role === SECRET_ACCESSOR_ROLE);
+        for (const { service, view } of cloudRunServicesIn(all)) {
+            const urn = service.resource.urn;
+            const refs = serviceSecretRefs(service, view, all);
+            // A reference unknown in preview can be any Secret the template depends on: require access to all of them.
+            const needed = distinctSecrets([...refs.named.map((r) => r.key), ...(refs.pending.length > 0 ? refs.dependencySecrets : [])]);
+            if (refs.pending.length > 0 && refs.dependencySecrets.length === 0) {
+                reportViolation(`could not verify secret access: the references at ${refs.pending.map((p) => p.where).join(", ")} are not known during preview ` +
+                    "and the service depends on no Secret in this stack", urn);
+            }
+            if (needed.length === 0) {
+                continue;
+            }
+            const identity = runtimeIdentity(service, view, all);
+            if (identity.kind === "unresolved") {
+                const uncovered = needed.filter((secret) => !externalGrants.some((g) => externalGrantCovers(g, secret, { label: "" })));
+                if (uncovered.length > 0) {
+                    reportViolation(`could not verify access to ${uncovered.map((s) => s.label).join(", ")}: ${identity.reason}; ` +
+                        "set template.serviceAccount from a gcp.serviceaccount.Account in this stack", urn);
+                }
+                continue;
+            }
+            for (const secret of needed) {
+                for (const candidate of identity.candidates) {
+                    const granted = grants.some((g) =>
+                        g.secrets.some((s) => secretKeysMatch(s, secret)) && g.members.some((m) => identitiesMatch(m, candidate)));
+                    if (!granted && !externalGrants.some((g) => externalGrantCovers(g, secret, candidate))) {
+                        reportViolation(`${candidate.label} (the service's runtime service account) has no ${SECRET_ACCESSOR_ROLE} on secret ${secret.label}; ` +
+                            `add a SecretIamMember { secretId: <that secret>, role: "${SECRET_ACCESSOR_ROLE}", member: "serviceAccount:<email>" } or list it in externalGrants`, urn);
+                    }
+                }
+            }
+        }
+    },
+};

@@ -1,0 +1,38 @@
+/**
+ * A tag (":latest", ":v1") can point at a different image tomorrow, so a revision is not reproducible and a
+ * rollback may not roll back. Every container image must be pinned by digest.
+ */
+import { CLOUD_RUN_DOCS, show } from "../lib/cloud-run-limits";
+import { ContainerView } from "../lib/cloud-run-service";
+import { Finding, needsKnown, problem } from "../lib/findings";
+import { PackResourcePolicy } from "../lib/pack-policy";
+import { asString, isUnknown } from "../lib/props";
+import { checkEveryContainer, validateServices } from "../lib/validation";
+
+/** An image reference that ends in a sha256 digest. */
+const DIGEST_PINNED_RE = /@sha256:[0-9a-f]{64}$/;
+
+function imageFindings(container: ContainerView): Finding[] {
+    if (isUnknown(container.image)) {
+        return [needsKnown(container.image)];
+    }
+    const image = asString(container.image);
+    if (image !== undefined && DIGEST_PINNED_RE.test(image)) {
+        return [];
+    }
+    return [problem(`${container.label}: image ${show(container.image.value)} is not pinned by digest; ` +
+        "use <registry>/<repo>@sha256:<64 hex> (e.g. the docker Image's repoDigest output)")];
+}
+
+export const cloudrunServiceImageDigest: PackResourcePolicy = {
+    name: "cloudrun-service-image-digest",
+    description:
+        "Stops container images referenced by tag (e.g. :latest), which can change under a deployed revision. " +
+        "Reference every image by digest (@sha256:<64 hex>).",
+    enforcementLevel: "mandatory",
+    severity: "medium",
+    remediationSteps:
+        "Build and push the image in the stack and pass its digest reference (docker.Image repoDigest, or registry/repo@sha256:...) as the container image.",
+    url: CLOUD_RUN_DOCS.images,
+    validateResource: validateServices((view) => checkEveryContainer(view, imageFindings)),
+};

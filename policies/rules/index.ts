@@ -1,0 +1,42 @@
+/**
+ * Every policy of the pack, in the order the docs list them. index.ts serves this list; the docs generator
+ * and the tests read it without starting the policy server.
+ */
+import { PackPolicy } from "../lib/pack-policy";
+import { cloudrunConnectorInStack } from "./cloudrun-connector-in-stack";
+import { cloudrunInvokerNotPublic } from "./cloudrun-invoker-not-public";
+import { cloudrunSecretAccessorGrants } from "./cloudrun-secret-accessor-grants";
+import { cloudrunSecretRefsResolve } from "./cloudrun-secret-refs-resolve";
+import { cloudrunServiceEnv } from "./cloudrun-service-env";
+import { cloudrunServiceIdentityAndIngress } from "./cloudrun-service-identity-and-ingress";
+import { cloudrunServiceImageDigest } from "./cloudrun-service-image-digest";
+import { cloudrunServiceLivenessProbe } from "./cloudrun-service-liveness-probe";
+import { cloudrunServiceRequestTimeout } from "./cloudrun-service-request-timeout";
+import { cloudrunServiceRequiredSecretEnv } from "./cloudrun-service-required-secret-env";
+import { cloudrunServiceResourceFloor } from "./cloudrun-service-resource-floor";
+import { cloudrunServiceSecretVersionPinned } from "./cloudrun-service-secret-version-pinned";
+import { cloudrunServiceStartupProbe } from "./cloudrun-service-startup-probe";
+import { cloudrunServiceValidResources } from "./cloudrun-service-valid-resources";
+import { cloudrunServiceVpcEgress } from "./cloudrun-service-vpc-egress";
+import { vpcaccessConnectorValid } from "./vpcaccess-connector-valid";
+
+export const PACK_NAME = "cloud-run-guardrails";
+
+export const ALL_POLICIES: readonly PackPolicy[] = [
+    cloudrunServiceResourceFloor,
+    cloudrunServiceValidResources,
+    cloudrunServiceStartupProbe,
+    cloudrunServiceLivenessProbe,
+    cloudrunServiceRequestTimeout,
+    cloudrunServiceEnv,
+    cloudrunServiceRequiredSecretEnv,
+    cloudrunServiceSecretVersionPinned,
+    cloudrunServiceIdentityAndIngress,
+    cloudrunInvokerNotPublic,
+    cloudrunServiceImageDigest,
+    cloudrunServiceVpcEgress,
+    vpcaccessConnectorValid,
+    cloudrunSecretRefsResolve,
+    cloudrunSecretAccessorGrants,
+    cloudrunConnectorInStack,
+];

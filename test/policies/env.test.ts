@@ -1,0 +1,157 @@
+/** cloudrun-service-env, cloudrun-service-required-secret-env and cloudrun-service-secret-version-pinned. */
+import { expect } from "chai";
+import { T, Tree, UNKNOWN, analyzeResource, checkV2Service, goodV1Service, ofPolicy, secretEnv, secretValue } from "../helpers/policy-harness";
+
+const ENV = "cloudrun-service-env";
+const REQUIRED = "cloudrun-service-required-secret-env";
+const PINNED = "cloudrun-service-secret-version-pinned";
+
+const check = checkV2Service;
+
+const envs = (props: Tree): Tree[] => props.template.containers[0].envs;
+const withEnv = (name: string, value: unknown) => (props: Tree) => { envs(props).push({ name, value }); };
+const details = (found: { detail: string }[]) => found.map((d) => d.detail);
+
+describe("cloudrun-service-env", function () {
+    it("rejects reserved names", async function () {
+        const found = await check(ENV, withEnv("PORT", "8000"));
+        expect(found.map((d) => d.enforcementLevel)).to.deep.equal(["mandatory"]);
+        expect(found[0].detail).to.equal("containers[0] (api) env PORT: PORT is reserved (Cloud Run sets PORT, K_SERVICE, K_REVISION, K_CONFIGURATION itself " +
+            "and rejects the revision); remove it and set the container port with ports.containerPort");
+        expect(await check(ENV, withEnv("K_REVISION", "x"))).to.have.length(1);
+    });
+
+    it("rejects REDIS_URL=redis://localhost:6379", async function () {
+        const found = await check(ENV, withEnv("CACHE_URL", "redis://localhost:6379"));
+        expect(details(found)).to.deep.equal([
+            "containers[0] (api) env CACHE_URL=redis://localhost:6379 points at localhost, which inside Cloud Run is the container itself; " +
+            "use the real host (e.g. the Memorystore/Cloud SQL private IP) from a secret",
+        ]);
+    });
+
+    for (const value of ["127.0.0.1:5432", "http://127.1.2.3/health", "http://[::1]:8080", "host=localhost dbname=app", "::1"]) {
+        it(`rejects the loopback value ${value}`, async function () {
+            expect(await check(ENV, withEnv("UPSTREAM", value))).to.have.length(1);
+        });
+    }
+
+    for (const value of ["https://mylocalhost.example.com", "localhost.example.com", "10.0.0.5:6379", "http://127.0.0.1.nip.io"]) {
+        it(`accepts the non-loopback value ${value}`, async function () {
+            expect(await check(ENV, withEnv("UPSTREAM", value))).to.deep.equal([]);
+        });
+    }
+
+    it("rejects a URL with a password without printing the password", async function () {
+        const found = await check(ENV, withEnv("ANALYTICS_URL", "postgres://app:hunter2@10.0.0.3:5432/app?password=hunter3"));
+        expect(found).to.have.length(1);
+        expect(found[0].message).not.to.contain("hunter2");
+        expect(found[0].message).not.to.contain("hunter3");
+        expect(found[0].detail).to.contain("postgres://app:****@10.0.0.3:5432/app?password=****");
+    });
+
+    it("rejects a literal credential by name without printing it", async function () {
+        const found = await check(ENV, withEnv("DB_PASSWORD", "s3cr3t-value"));
+        expect(details(found)).to.deep.equal([
+            "containers[0] (api) env DB_PASSWORD: a name ending _PASSWORD holds a credential but has a plain value (not shown); " +
+            "store it in Secret Manager and use valueSource.secretKeyRef",
+        ]);
+        expect(found[0].message).not.to.contain("s3cr3t");
+    });
+
+    it("sees through secret-wrapped plain values, still without printing them", async function () {
+        const found = await check(ENV, withEnv("STRIPE_API_KEY", secretValue("sk_live_123")));
+        expect(found).to.have.length(1);
+        expect(found[0].message).not.to.contain("sk_live_123");
+    });
+
+    it("rejects a literal credential even when its value is not known yet", async function () {
+        const found = await check(ENV, withEnv("SESSION_TOKEN", UNKNOWN.string));
+        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[false, "mandatory"]]);
+    });
+
+    it("accepts credentials from Secret Manager and takes the name suffixes from config", async function () {
+        expect(await check(ENV, (p) => { envs(p).push(secretEnv("API_KEY", "api-key")); })).to.deep.equal([]);
+        expect(await check(ENV, withEnv("DB_PASSWORD", "x"), { [ENV]: { credentialNameSuffixes: [] } })).to.deep.equal([]);
+    });
+
+    it("scans a value of Cloud Run's maximum length in linear time", async function () {
+        this.timeout(2_000);
+        const started = Date.now();
+        for (const value of ["x".repeat(32_768), `a://${"b".repeat(32_760)}`, "redis://".repeat(4_000)]) {
+            expect(await check(ENV, withEnv("BLOB", value))).to.deep.equal([]);
+        }
+        expect(Date.now() - started).to.be.lessThan(1_000);
+    });
+
+    it("rejects sslmode on a Cloud SQL socket URL and accepts the URL without it", async function () {
+        const found = await check(ENV, withEnv("REPORTING_DSN", "postgresql:///app?host=/cloudsql/acme:europe-west1:db&sslmode=require"));
+        expect(found[0].detail).to.match(/Cloud SQL unix-socket URL with sslmode=/);
+        expect(await check(ENV, withEnv("REPORTING_DSN", "postgresql:///app?host=/cloudsql/acme:europe-west1:db"))).to.deep.equal([]);
+    });
+
+    it("rejects an invalid name, and a variable with both value and secret", async function () {
+        expect(details(await check(ENV, withEnv("1ST", "x")))).to.deep.equal([
+            "containers[0] (api) env 1ST: the name is not a valid env name (letters, digits, _; not starting with a digit)",
+        ]);
+        const both = await check(ENV, (p) => { envs(p)[0].value = "x"; });
+        expect(both[0].detail).to.match(/sets both value and a secret reference/);
+    });
+
+    it("gives the standard advisory for a plain value not known yet", async function () {
+        const found = await check(ENV, withEnv("UPSTREAM", UNKNOWN.string));
+        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);
+    });
+});
+
+describe("cloudrun-service-required-secret-env", function () {
+    it("rejects a serving container without CLICKHOUSE_URL, naming it", async function () {
+        const found = await check(REQUIRED, (p) => { p.template.containers[0].envs = envs(p).filter((e) => e.name !== "CLICKHOUSE_URL"); });
+        expect(found.map((d) => d.enforcementLevel)).to.deep.equal(["mandatory"]);
+        expect(found[0].detail).to.match(/^containers\[0\] \(api\): required env CLICKHOUSE_URL is missing/);
+    });
+
+    it("rejects a required variable given as a plain value", async function () {
+        const found = await check(REQUIRED, (p) => { envs(p)[0] = { name: "DATABASE_URL", value: "postgres://10.0.0.3/app" }; });
+        expect(details(found)).to.deep.equal([
+            "containers[0] (api): env DATABASE_URL has a plain value instead of a Secret Manager reference; " +
+            "add { name: \"DATABASE_URL\", valueSource: { secretKeyRef: { secret: \"<secret id>\", version: \"<n>\" } } }",
+        ]);
+    });
+
+    it("accepts v1 valueFrom.secretKeyRef", async function () {
+        expect(ofPolicy(await analyzeResource({ type: T.v1Service, name: "v1", props: goodV1Service() }), REQUIRED)).to.deep.equal([]);
+    });
+
+    it("takes the list from config", async function () {
+        const found = await check(REQUIRED, () => undefined, { [REQUIRED]: { requiredSecretEnv: ["SENTRY_DSN"] } });
+        expect(found).to.have.length(1);
+        expect(found[0].detail).to.contain("SENTRY_DSN");
+    });
+
+    it("accepts a secret reference whose id is not known yet", async function () {
+        expect(await check(REQUIRED, (p) => { envs(p)[0].valueSource.secretKeyRef.secret = UNKNOWN.string; })).to.deep.equal([]);
+    });
+
+    it("gives the standard advisory when a missing variable could be an env entry whose name is unknown", async function () {
+        const found = await check(REQUIRED, (p) => { envs(p)[2].name = UNKNOWN.string; });
+        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);
+    });
+});
+
+describe("cloudrun-service-secret-version-pinned", function () {
+    it("advises pinning \"latest\" and unset versions", async function () {
+        const found = await check(PINNED, (p) => { envs(p)[0].valueSource.secretKeyRef.version = "latest"; delete envs(p)[1].valueSource.secretKeyRef.version; });
+        expect(found.map((d) => d.enforcementLevel)).to.deep.equal(["advisory", "advisory"]);
+        expect(details(found)).to.deep.equal([
+            "containers[0] (api) env DATABASE_URL reads secret version \"latest\"; pin a numbered version",
+            "containers[0] (api) env REDIS_URL reads secret version (unset, i.e. latest); pin a numbered version",
+        ]);
+    });
+
+    it("accepts numbered versions, v1 keys included", async function () {
+        expect(await check(PINNED, () => undefined)).to.deep.equal([]);
+        const props = goodV1Service();
+        props.template.spec.containers[0].envs[0].valueFrom.secretKeyRef.key = "latest";
+        expect(ofPolicy(await analyzeResource({ type: T.v1Service, name: "v1", props }), PINNED)).to.have.length(1);
+    });
+});
