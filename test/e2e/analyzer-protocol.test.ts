@@ -100,7 +100,7 @@ describe("policy pack over the analyzer protocol", function () {
             const diagnostics = await pack.client.analyze(serviceResource(INCIDENT_CONTAINER));
             const failing = mandatory(diagnostics);
             for (const policy of [FLOOR, TIMEOUT, STARTUP_PROBE]) {
-                expect(fromPolicy(failing, policy), `${policy} in:\n${summarize(diagnostics)}`).to.not.be.empty;
+                expect(fromPolicy(failing, policy), `${policy} in:\n${summarize(diagnostics)}`).to.have.length.greaterThan(0);
             }
             const floorMessages = fromPolicy(failing, FLOOR).map((d) => d.message).join("\n");
             expect(floorMessages).to.match(/\bcpu\b/).and.to.match(/\bmemory\b/);
@@ -117,7 +117,7 @@ describe("policy pack over the analyzer protocol", function () {
             expect(image, summarize(diagnostics)).to.have.length(1);
             expect(isUnknownValueAdvisory(image[0]), image[0].message).to.equal(true);
             for (const policy of [FLOOR, TIMEOUT, STARTUP_PROBE]) {
-                expect(fromPolicy(mandatory(diagnostics), policy), `${policy} in:\n${summarize(diagnostics)}`).to.not.be.empty;
+                expect(fromPolicy(mandatory(diagnostics), policy), `${policy} in:\n${summarize(diagnostics)}`).to.have.length.greaterThan(0);
             }
         });
 
@@ -134,14 +134,14 @@ describe("policy pack over the analyzer protocol", function () {
             await withConfig({ [FLOOR]: { minCpu: 1, minMemory: "512Mi" } }, async () => {
                 const diagnostics = await pack.client.analyze(serviceResource(INCIDENT_CONTAINER));
                 expect(fromPolicy(diagnostics, FLOOR), summarize(diagnostics)).to.deep.equal([]);
-                expect(fromPolicy(mandatory(diagnostics), STARTUP_PROBE)).to.not.be.empty;
+                expect(fromPolicy(mandatory(diagnostics), STARTUP_PROBE)).to.have.length.greaterThan(0);
             });
         });
 
         it("raising the resource floor rejects staging's 2 CPU / 4Gi", async function () {
             await withConfig({ [FLOOR]: { minCpu: 4, minMemory: "8Gi" } }, async () => {
                 const diagnostics = await pack.client.analyze(serviceResource(STAGING_CONTAINER));
-                expect(fromPolicy(mandatory(diagnostics), FLOOR), summarize(diagnostics)).to.not.be.empty;
+                expect(fromPolicy(mandatory(diagnostics), FLOOR), summarize(diagnostics)).to.have.length.greaterThan(0);
             });
         });
 
@@ -151,7 +151,7 @@ describe("policy pack over the analyzer protocol", function () {
             });
             await withConfig({ all: "advisory" }, async () => {
                 const diagnostics = await pack.client.analyze(serviceResource(INCIDENT_CONTAINER));
-                expect(diagnostics).to.not.be.empty;
+                expect(diagnostics).to.have.length.greaterThan(0);
                 expectNoMandatory(diagnostics);
             });
         });
@@ -167,7 +167,7 @@ describe("policy pack over the analyzer protocol", function () {
                 expect((error as Error).message).to.include(named);
             }
             // The pack kept its last good (default) configuration.
-            expect(fromPolicy(await pack.client.analyze(serviceResource(INCIDENT_CONTAINER)), FLOOR)).to.not.be.empty;
+            expect(fromPolicy(await pack.client.analyze(serviceResource(INCIDENT_CONTAINER)), FLOOR)).to.have.length.greaterThan(0);
         });
     });
 
@@ -192,16 +192,16 @@ describe("policy pack over the analyzer protocol", function () {
         }
 
         it("cannot match those grants without propertyDependencies (so the cases above rely on them)", async function () {
-            const stack = stagingStack({ unknownGrantRefs: true }).map(({ propertyDependencies, ...rest }) => rest);
+            const stack = stagingStack({ unknownGrantRefs: true }).map(({ propertyDependencies: _withheld, ...rest }) => rest);
             const diagnostics = await pack.client.analyzeAll(stack);
-            expect(fromPolicy(diagnostics, ACCESSOR_GRANTS), summarize(diagnostics)).to.not.be.empty;
+            expect(fromPolicy(diagnostics, ACCESSOR_GRANTS), summarize(diagnostics)).to.have.length.greaterThan(0);
         });
 
         it("rejects a stack whose service lacks CLICKHOUSE_URL", async function () {
             const { CLICKHOUSE_URL, ...otherSecrets } = STAGING_CONTAINER.secretEnv!;
             expect(CLICKHOUSE_URL).to.be.a("string");
             const diagnostics = await pack.client.analyzeAll(stagingStack({ secretEnv: otherSecrets }));
-            expect(mandatory(diagnostics).filter((d) => d.message.includes("CLICKHOUSE_URL")), summarize(diagnostics)).to.not.be.empty;
+            expect(mandatory(diagnostics).filter((d) => d.message.includes("CLICKHOUSE_URL")), summarize(diagnostics)).to.have.length.greaterThan(0);
         });
 
         it("rejects a stack whose service points REDIS_URL at localhost", async function () {
@@ -211,7 +211,7 @@ describe("policy pack over the analyzer protocol", function () {
                 secretEnv: otherSecrets,
                 env: { ...STAGING_CONTAINER.env, REDIS_URL: "redis://localhost:6379" },
             }));
-            expect(mandatory(diagnostics).filter((d) => /REDIS_URL|localhost/.test(d.message)), summarize(diagnostics)).to.not.be.empty;
+            expect(mandatory(diagnostics).filter((d) => /REDIS_URL|localhost/.test(d.message)), summarize(diagnostics)).to.have.length.greaterThan(0);
         });
     });
 });

@@ -65,8 +65,10 @@ export function wire(resource: CapturedResource): Record<string, any> {
     return resource.properties.toJavaScript() as Record<string, any>;
 }
 
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The engine's unknown-string sentinel. */
+export { UNKNOWN } from "../../tools/analyzer/properties";
 
+/** Type tokens, spelled out here on purpose: a typo in the program or the pack cannot hide behind a shared constant. */
 export const TYPES = {
     service: "gcp:cloudrunv2/service:Service",
     invoker: "gcp:cloudrunv2/serviceIamMember:ServiceIamMember",
