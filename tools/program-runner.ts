@@ -56,6 +56,21 @@ export interface RunResult {
  * registered. A program that throws is reported in `error`, with whatever was registered before the throw.
  */
 export async function runProgramUnderMocks(options: RunOptions): Promise<RunResult> {
+    // The SDK's mock runtime is process-global: two runs at once would mix their resources and modes.
+    if (runInProgress) {
+        throw new Error("runProgramUnderMocks: another run is in progress in this process; await it first");
+    }
+    runInProgress = true;
+    try {
+        return await runOnce(options);
+    } finally {
+        runInProgress = false;
+    }
+}
+
+let runInProgress = false;
+
+async function runOnce(options: RunOptions): Promise<RunResult> {
     const resources: CapturedResource[] = [];
     const calls: CapturedCall[] = [];
     await pulumi.runtime.setMocks(mockProvider(options.preview, calls), options.project, options.stack, options.preview);
