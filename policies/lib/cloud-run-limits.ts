@@ -283,6 +283,24 @@ export function startupWindowSeconds(probe: ProbeTiming): number {
     return t.initialDelaySeconds + t.failureThreshold * t.periodSeconds;
 }
 
+/**
+ * A startup probe timing whose window (initialDelay + failureThreshold × period) covers `seconds` within the
+ * bounds: the failure window takes up to maxWindowSeconds, the rest becomes initial delay, so a fast start is
+ * still noticed within one period. `seconds` must be 1 to MAX_STARTUP_BUDGET_SECONDS.
+ */
+export function startupTimingCovering(
+    seconds: number,
+    options: { periodSeconds: number; timeoutSeconds: number; minFailureThreshold: number },
+): Required<ProbeTiming> {
+    const coveredByWindow = Math.min(seconds, STARTUP_PROBE_LIMITS.maxWindowSeconds);
+    return {
+        initialDelaySeconds: seconds - coveredByWindow,
+        periodSeconds: options.periodSeconds,
+        timeoutSeconds: options.timeoutSeconds,
+        failureThreshold: Math.max(options.minFailureThreshold, Math.ceil(coveredByWindow / options.periodSeconds)),
+    };
+}
+
 /** Every way a startup probe's timing breaks Cloud Run's bounds (empty when it is accepted). */
 export function startupProbeBoundProblems(probe: ProbeTiming): string[] {
     const t = effectiveStartupTiming(probe);

@@ -6,7 +6,7 @@
  */
 import {
     CLOUD_RUN_DOCS, DEFAULT_STARTUP_PROBE, MAX_STARTUP_BUDGET_SECONDS, ProbeTiming,
-    STARTUP_PROBE_LIMITS, show, startupProbeBoundProblems, startupWindowSeconds, effectiveStartupTiming,
+    STARTUP_PROBE_LIMITS, show, startupProbeBoundProblems, startupTimingCovering, startupWindowSeconds, effectiveStartupTiming,
 } from "../lib/cloud-run-limits";
 import { ContainerView } from "../lib/cloud-run-service";
 import { definePolicyConfig } from "../lib/config";
@@ -35,17 +35,12 @@ type Config = ReturnType<typeof config.read>;
 
 const TIMING_FIELDS = ["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"] as const;
 
-/** A probe timing that covers `seconds` within Cloud Run's bounds, to suggest in messages. */
-function suggestedTiming(seconds: number, minFailureThreshold: number): Required<ProbeTiming> {
-    const periodSeconds = STARTUP_PROBE_LIMITS.defaults.periodSeconds;
-    const maxWindow = STARTUP_PROBE_LIMITS.maxWindowSeconds;
-    const initialDelaySeconds = Math.max(0, seconds - maxWindow);
-    const failureThreshold = Math.max(minFailureThreshold, Math.ceil((seconds - initialDelaySeconds) / periodSeconds));
-    return { initialDelaySeconds, periodSeconds, timeoutSeconds: STARTUP_PROBE_LIMITS.defaults.timeoutSeconds, failureThreshold };
-}
-
 function suggestionText(cfg: Config): string {
-    const t = suggestedTiming(cfg.expectedStartupSeconds, cfg.minFailureThreshold);
+    const t = startupTimingCovering(cfg.expectedStartupSeconds, {
+        periodSeconds: STARTUP_PROBE_LIMITS.defaults.periodSeconds,
+        timeoutSeconds: STARTUP_PROBE_LIMITS.defaults.timeoutSeconds,
+        minFailureThreshold: cfg.minFailureThreshold,
+    });
     return `e.g. startupProbe: { httpGet: { path: "/healthz" }, initialDelaySeconds: ${t.initialDelaySeconds}, ` +
         `periodSeconds: ${t.periodSeconds}, timeoutSeconds: ${t.timeoutSeconds}, failureThreshold: ${t.failureThreshold} }`;
 }

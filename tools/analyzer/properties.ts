@@ -45,12 +45,23 @@ export function secret(value: PropertyValue): PropertyMap {
     return { [SIG_KEY]: SIGNATURES.secret, value };
 }
 
-/** Converts plain properties to the Struct the engine sends; an existing Struct passes through untouched. */
+/**
+ * Converts plain properties to the Struct the engine sends; an existing Struct passes through untouched. A Struct
+ * made by another copy of google-protobuf (the policy pack has its own) is re-read from its bytes, exactly.
+ */
 export function toStruct(properties: PropertyMap | Struct): Struct {
     if (properties instanceof Struct) {
         return properties;
     }
+    if (isForeignStruct(properties)) {
+        return Struct.deserializeBinary(properties.serializeBinary());
+    }
     return Struct.fromJavaScript(normaliseObject(properties) as Record<string, PropertyValue>);
+}
+
+function isForeignStruct(value: unknown): value is Struct {
+    const candidate = value as Partial<Struct> | null;
+    return typeof candidate?.serializeBinary === "function" && typeof candidate?.getFieldsMap === "function";
 }
 
 /**
