@@ -24,6 +24,8 @@ export interface LaunchOptions {
     startupTimeoutMs?: number;
     /** Deadline for each RPC. Default 30 s. */
     callTimeoutMs?: number;
+    /** Called once the pack process is spawned, so a caller can start CPU-heavy work without delaying the spawn. */
+    onSpawned?: () => void;
 }
 
 export interface PolicyPackProcess {
@@ -60,6 +62,7 @@ export async function launchPolicyPack(packDir: string, options: LaunchOptions =
         stdio: ["ignore", "pipe", "pipe"],
     });
     trackUntilExit(child);
+    options.onSpawned?.();
     const stdout = capturedText(OUTPUT_CAP);
     const stderr = capturedText(OUTPUT_CAP);
     child.stderr!.on("data", stderr.append);

@@ -62,12 +62,17 @@ async function check(options: CheckOptions): Promise<number> {
     const stackConfig = guard(() => readStackConfig(options.projectDir, options.stack));
     const policyConfig = options.policyPackConfig ? readPolicyConfig(options.policyPackConfig) : {};
 
-    // The pack starts (a separate process) while the program runs in this one.
+    // The pack starts (a separate process) while the program runs in this one. Loading the SDK blocks this
+    // process for most of a second, so wait until the pack is actually spawned before starting on the program.
+    let spawned: () => void = () => undefined;
+    const packSpawned = new Promise<void>((resolve) => (spawned = resolve));
     const packLaunch = launchPolicyPack(options.packDir, {
         config: policyConfig,
         stack: { project: stackConfig.project, stack: options.stack, dryRun: true },
+        onSpawned: spawned,
     });
     packLaunch.catch(() => undefined); // Reported below, after the program's own errors.
+    await Promise.race([packSpawned, packLaunch.catch(() => undefined)]);
     let pack: PolicyPackProcess | undefined;
     try {
         // Loaded only now, so the pack's start-up overlaps loading the Pulumi SDK and the program.
