@@ -371,6 +371,9 @@ export const SECRET_LIMITS = { idRe: /^[A-Za-z0-9_-]{1,255}$/, versionRe: /^(lat
 export const SECRET_VERSION_LATEST = "latest";
 
 const SECRET_PATH_RE = /^projects\/([^/]+)\/secrets\/([^/]+)$/;
+/** A JSON-schema pattern for a secret named bare or by path (policy config such as externalSecrets). */
+export const SECRET_NAME_PATTERN = `^(${inner(SECRET_LIMITS.idRe)}|projects/[^/]+/secrets/${inner(SECRET_LIMITS.idRe)})$`;
+
 
 /** A secret named either bare ("db-url") or by path ("projects/p/secrets/db-url"). */
 export interface SecretName {
@@ -437,6 +440,9 @@ export const CONNECTOR_LIMITS = {
     machineTypes: ["e2-micro", "f1-micro", "e2-standard-4"] as readonly string[],
     defaultMachineType: "e2-micro",
 } as const;
+
+/** A JSON-schema pattern for a connector named bare or by id (policy config such as externalConnectors). */
+export const CONNECTOR_REF_PATTERN = `^(${inner(CONNECTOR_LIMITS.nameRe)}|projects/[^/]+/locations/[^/]+/connectors/${inner(CONNECTOR_LIMITS.nameRe)})$`;
 
 /** Egress settings for VPC access. */
 export const VPC_EGRESS_VALUES = ["ALL_TRAFFIC", "PRIVATE_RANGES_ONLY"] as const;
@@ -528,4 +534,9 @@ export function show(value: unknown): string {
     } catch {
         return String(value);
     }
+}
+
+/** A whole-string regex's body without its ^ and $ anchors, to compose larger patterns from it. */
+function inner(re: RegExp): string {
+    return re.source.replace(/^\^/, "").replace(/\$$/, "");
 }

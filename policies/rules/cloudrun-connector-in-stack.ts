@@ -3,7 +3,7 @@
  * The connector a service references must be a Connector created in this stack, in the service's project
  * and region, or be declared as managed elsewhere.
  */
-import { CLOUD_RUN_DOCS, show } from "../lib/cloud-run-limits";
+import { CLOUD_RUN_DOCS, CONNECTOR_REF_PATTERN, show } from "../lib/cloud-run-limits";
 import { ServiceView } from "../lib/cloud-run-service";
 import { definePolicyConfig } from "../lib/config";
 import {
@@ -17,7 +17,7 @@ import { StackResource, cloudRunServicesIn, dependenciesOf, locationsCompatible,
 const config = definePolicyConfig({
     externalConnectors: {
         type: "array",
-        items: { type: "string", pattern: "^([a-z][-a-z0-9]*|projects/[^/]+/locations/[^/]+/connectors/[^/]+)$" },
+        items: { type: "string", pattern: CONNECTOR_REF_PATTERN },
         default: [] as string[],
         description: "Connectors managed outside this stack: a name or projects/<p>/locations/<r>/connectors/<name>.",
     },

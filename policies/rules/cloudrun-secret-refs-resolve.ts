@@ -2,7 +2,7 @@
  * A revision whose secret does not exist never becomes ready. Every secret a Cloud Run service reads must
  * be a Secret Manager secret created in this stack, or declared as managed elsewhere.
  */
-import { CLOUD_RUN_DOCS, SecretName, parseSecretName, show } from "../lib/cloud-run-limits";
+import { CLOUD_RUN_DOCS, SECRET_NAME_PATTERN, SecretName, parseSecretName, show } from "../lib/cloud-run-limits";
 import { definePolicyConfig } from "../lib/config";
 import { PackStackPolicy } from "../lib/pack-policy";
 import { secretNamesMatch, serviceSecretRefs } from "../lib/secret-graph";
@@ -12,7 +12,7 @@ import { cloudRunServicesIn, stackResources } from "../lib/stack-graph";
 const config = definePolicyConfig({
     externalSecrets: {
         type: "array",
-        items: { type: "string", pattern: "^([A-Za-z0-9_-]+|projects/[^/]+/secrets/[A-Za-z0-9_-]+)$" },
+        items: { type: "string", pattern: SECRET_NAME_PATTERN },
         default: [] as string[],
         description: "Secrets managed outside this stack (\"<id>\" or \"projects/<p>/secrets/<id>\") that services may reference.",
     },
