@@ -21,7 +21,6 @@ interface Layer {
     defaultValue?: unknown;
     shape?: Record<string, z.ZodType>;
     valueType?: z.ZodType;
-    element?: z.ZodType;
 }
 
 /** Every key under the project namespace, depth first, in declaration order. `required` is within its parent. */

@@ -229,7 +229,7 @@ export const stackConfigSchema = z.strictObject(stackConfigShape).superRefine((c
 
 export type StackConfig = z.output<typeof stackConfigSchema>;
 
-/** One plain env var or one secret mapping, as the service receives it. */
+/** One env var mapped from Secret Manager, as the components receive it. */
 export interface SecretMapping {
     envName: string;
     secretId: string;

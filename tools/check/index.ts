@@ -71,11 +71,11 @@ async function check(options: CheckOptions): Promise<number> {
         stack: { project: stackConfig.project, stack: options.stack, dryRun: true },
         onSpawned: spawned,
     });
-    packLaunch.catch(() => undefined); // Reported below, after the program's own errors.
-    await Promise.race([packSpawned, packLaunch.catch(() => undefined)]);
+    // Launch errors are reported below, after the program's own; this also ends the process on every path.
+    const packOrNothing = packLaunch.catch(() => undefined);
+    await Promise.race([packSpawned, packOrNothing]);
     let pack: PolicyPackProcess | undefined;
     try {
-        // Loaded only now, so the pack's start-up overlaps loading the Pulumi SDK and the program.
         const { runProgramUnderMocks } = require("../program-runner") as typeof import("../program-runner");
         const run = await runProgramUnderMocks({
             programPath: path.join(options.projectDir, programMain(options.projectDir)),
@@ -103,7 +103,7 @@ async function check(options: CheckOptions): Promise<number> {
         process.stdout.write(options.json ? `${toJson(report)}\n` : toText(report, Boolean(process.stdout.isTTY)));
         return summarize(report).mandatory > 0 ? EXIT.violations : EXIT.passed;
     } finally {
-        await (pack ?? (await packLaunch.catch(() => undefined)))?.close();
+        await (pack ?? (await packOrNothing))?.close();
     }
 }
 
