@@ -11,7 +11,7 @@ import { z } from "zod";
 import {
     CONCURRENCY_LIMITS, CONNECTOR_LIMITS, CONTAINER_PORT_LIMITS, DIRECT_VPC_MAX_PREFIX_LENGTH, ENV_LIMITS,
     INGRESS_VALUES, MAX_STARTUP_BUDGET_SECONDS, PUBLIC_MEMBERS, REQUEST_TIMEOUT_LIMITS, RESERVED_ENV_NAMES,
-    SECRET_LIMITS, VPC_EGRESS_VALUES, cidrPrefixLength, connectorProblems, parseCpu, resourceProblems, show,
+    SECRET_LIMITS, VPC_EGRESS_VALUES, cidrPrefixLength, connectorProblems, parseCpu, resourceProblems,
 } from "../policies/lib/cloud-run-limits";
 
 /** Cloud Run service names: lowercase, digits and hyphens, at most 49 characters. */
@@ -28,6 +28,21 @@ const MEMBER_RE = /^(user|serviceAccount|group|domain|principal|principalSet):.+
 /** An image pinned by digest. */
 const DIGEST_REF_RE = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
 const CONNECTOR_ID_RE = /^projects\/[^/]+\/locations\/[^/]+\/connectors\/[^/]+$/;
+
+/**
+ * Shows a stack config value in an error: strings quoted, everything else as JSON. Safe here, unlike in the
+ * pack: secure values never reach the schema as text (they are placeholders).
+ */
+function show(value: unknown): string {
+    if (value === undefined) {
+        return "(unset)";
+    }
+    try {
+        return JSON.stringify(value) ?? String(value);
+    } catch {
+        return String(value);
+    }
+}
 
 /**
  * Each field carries `allowed` (what values pass, also the error text) and a description; the README's config
@@ -87,7 +102,8 @@ const serviceSchema = z.strictObject({
     }, { error: "expected an object with cpu and memory" }).superRefine((resources, ctx) => {
         // This program deploys gen2 only, so fractional CPU (gen1 only) is rejected here too.
         for (const problem of resourceProblems({ ...resources, executionEnvironment: "gen2" })) {
-            ctx.addIssue({ code: "custom", path: [problem.field === "memory" ? "memory" : "cpu"], message: problem.message });
+            const field = problem.field === "memory" ? "memory" : "cpu";
+            ctx.addIssue({ code: "custom", path: [field], message: `${problem.message}; got ${show(resources[field])}` });
         }
     }).describe("Container limits, checked against Cloud Run's CPU/memory table."),
     cpuIdle: flag().default(false)
@@ -146,8 +162,8 @@ const imageSchema = z.strictObject({
 const secretMappingSchema = z.strictObject({
     secretId: pattern(SECRET_LIMITS.idRe, "a secret id: letters, digits, _ and -, at most 255").describe("Secret Manager secret id."),
     version: z.preprocess((v) => (typeof v === "number" ? String(v) : v),
-        pattern(SECRET_LIMITS.versionRe, 'a version number such as "3", or "latest"'))
-        .describe('Version to read at instance start: a number (pinned; bump it after rotating) or "latest".'),
+        pattern(SECRET_LIMITS.versionRe, 'a version number such as "3", "latest", or a version alias'))
+        .describe('Version to read at instance start: a number (pinned; bump it after rotating), "latest", or a version alias.'),
     mode: oneOf(["create", "reuse"] as const)
         .describe("create: this stack owns the secret (values added out of band); reuse: it exists already (list it in the pack's externalSecrets)."),
     project: allowedValues(z.string({ error: "expected a project id" }), "project id").optional()
@@ -158,7 +174,7 @@ const secretMappingSchema = z.strictObject({
 function connectorField(field: "name" | "ipCidrRange", what: string, allowed: string) {
     return allowedValues(z.string({ error: `expected ${what}` }).superRefine((value, ctx) => {
         for (const problem of connectorProblems({ [field]: value })) {
-            ctx.addIssue({ code: "custom", message: problem.message });
+            ctx.addIssue({ code: "custom", message: `${problem.message}; got ${show(value)}` });
         }
     }), allowed);
 }

@@ -20,6 +20,11 @@ export const CLOUD_RUN_DOCS = {
     images: "https://cloud.google.com/run/docs/deploying#images",
     vpcConnectors: "https://cloud.google.com/run/docs/configuring/vpc-connectors",
     directVpc: "https://cloud.google.com/run/docs/configuring/vpc-direct-vpc",
+    concurrency: "https://cloud.google.com/run/docs/about-concurrency",
+    instances: "https://cloud.google.com/run/docs/configuring/max-instances",
+    multiContainer: "https://cloud.google.com/run/docs/deploying#sidecars",
+    gpu: "https://cloud.google.com/run/docs/configuring/services/gpu",
+    jobEnv: "https://cloud.google.com/run/docs/configuring/jobs/environment-variables",
     cloudSql: "https://cloud.google.com/sql/docs/postgres/connect-run",
 } as const;
 
@@ -27,12 +32,12 @@ export const CLOUD_RUN_DOCS = {
 // CPU and memory (configuring/services/cpu, services/memory-limits)
 // ---------------------------------------------------------------------------------------------------
 
-/** CPU bounds. Above 1 CPU only the whole values listed are accepted. */
+/** CPU bounds. Above 1 CPU only the whole values listed are accepted; below 1, steps of 0.001 (current CPU page). */
 export const CPU_LIMITS = {
     min: 0.08,
     max: 8,
     wholeValues: [1, 2, 4, 6, 8] as readonly number[],
-    fractionalStep: 0.01,
+    fractionalStep: 0.001,
 } as const;
 
 /** Memory bounds in MiB. The minimum depends on the execution environment. */
@@ -59,6 +64,7 @@ export const FRACTIONAL_CPU_RULES = {
     over512MiNeedsCpu: 0.5,
     /** Memory above this (MiB) needs a whole CPU. */
     over1GiNeedsCpu: 1,
+    /** An unset (or 0) concurrency is accepted: below 1 CPU Cloud Run then uses 1 (API reference). */
     requiredConcurrency: 1,
     requiredCpuIdle: true,
     requiredExecutionEnvironment: "gen1",
@@ -127,40 +133,74 @@ export function formatMiB(mib: number): string {
     return mib % 1024 === 0 ? `${mib / 1024}Gi` : `${Math.round(mib)}Mi`;
 }
 
+/**
+ * What a GPU needs, by the accelerator named in template.nodeSelector.accelerator (services/gpu page): the
+ * container with the GPU must have at least this CPU and memory, and CPU always allocated (cpuIdle false).
+ */
+export const GPU_REQUIREMENTS: Readonly<Record<string, { minCpu: number; minMemoryMiB: number; cpuIdle: false }>> = {
+    "nvidia-l4": { minCpu: 4, minMemoryMiB: 16 * 1024, cpuIdle: false },
+};
+
+/** The resources.limits key that gives a container a GPU. */
+export const GPU_LIMIT_KEY = "nvidia.com/gpu";
+
+/** Every way a GPU container's resources fall short of what its accelerator needs (cpu/memory undefined: unknown). */
+export function gpuProblems(accelerator: string, spec: { cpu?: unknown; memory?: unknown; cpuIdle?: boolean }): ResourceProblem[] {
+    const needs = GPU_REQUIREMENTS[accelerator];
+    if (!needs) {
+        return [];
+    }
+    const problems: ResourceProblem[] = [];
+    const cpu = spec.cpu === undefined ? undefined : parseCpu(spec.cpu);
+    const memory = spec.memory === undefined ? undefined : parseMemoryMiB(spec.memory);
+    if (cpu !== undefined && cpu < needs.minCpu) {
+        problems.push({ field: "cpu", message: `an ${accelerator} GPU needs at least ${needs.minCpu} CPU, got ${cpu}` });
+    }
+    if (memory !== undefined && memory < needs.minMemoryMiB) {
+        problems.push({ field: "memory", message: `an ${accelerator} GPU needs at least ${formatMiB(needs.minMemoryMiB)} of memory, got ${formatMiB(memory)}` });
+    }
+    if (spec.cpuIdle === true) {
+        problems.push({ field: "cpuIdle", message: `an ${accelerator} GPU needs CPU always allocated (cpuIdle false, instance-based billing)` });
+    }
+    return problems;
+}
+
 /** One way a CPU/memory combination breaks Cloud Run's rules. */
 export interface ResourceProblem {
     field: "cpu" | "memory" | "concurrency" | "cpuIdle" | "executionEnvironment";
     message: string;
 }
 
-/** What resourceProblems needs to know about a revision. Unset fields are not checked. */
+/**
+ * What resourceProblems needs to know about a revision. `cpu` / `memory` undefined: not known (yet), so only
+ * the checks that do not need them run. The other fields: unset means "not checked".
+ */
 export interface ResourceSpec {
-    cpu: unknown;
-    memory: unknown;
+    cpu?: unknown;
+    memory?: unknown;
     executionEnvironment?: ExecutionEnvironment;
+    /** Requests per instance; undefined or 0 (unset) lets Cloud Run choose. */
     concurrency?: number;
     cpuIdle?: boolean;
 }
 
 /** The list of CPU values Cloud Run accepts, as text for error messages. */
-export const CPU_ALLOWED_TEXT = `${CPU_LIMITS.min} to 0.99 in steps of ${CPU_LIMITS.fractionalStep} (gen1 only), or one of ${CPU_LIMITS.wholeValues.join(", ")}`;
+export const CPU_ALLOWED_TEXT = `${CPU_LIMITS.min} to below 1 in steps of ${CPU_LIMITS.fractionalStep} (gen1 only), or one of ${CPU_LIMITS.wholeValues.join(", ")}`;
 
 /**
- * Every way a CPU/memory combination breaks Cloud Run's rules (empty when Cloud Run accepts it).
- * Messages say what was given and what is allowed.
+ * Every way a CPU/memory combination breaks Cloud Run's rules (empty when Cloud Run accepts it). Messages
+ * show parsed numbers only, never the given text: a policy's message must not echo a value that could be
+ * secret.
  */
 export function resourceProblems(spec: ResourceSpec): ResourceProblem[] {
     const problems: ResourceProblem[] = [];
-    const cpu = parseCpu(spec.cpu);
-    const memory = parseMemoryMiB(spec.memory);
-    if (cpu === undefined) {
-        problems.push({ field: "cpu", message: `cpu ${show(spec.cpu)} is not a CPU quantity; allowed: ${CPU_ALLOWED_TEXT}` });
+    const cpu = spec.cpu === undefined ? undefined : parseCpu(spec.cpu);
+    const memory = spec.memory === undefined ? undefined : parseMemoryMiB(spec.memory);
+    if (spec.cpu !== undefined && cpu === undefined) {
+        problems.push({ field: "cpu", message: `cpu is not a CPU quantity (a number such as 2, "2" or "1000m"); allowed: ${CPU_ALLOWED_TEXT}` });
     }
-    if (memory === undefined) {
-        problems.push({
-            field: "memory",
-            message: `memory ${show(spec.memory)} is not a memory quantity; use Mi or Gi, e.g. "512Mi" or "2Gi"`,
-        });
+    if (spec.memory !== undefined && memory === undefined) {
+        problems.push({ field: "memory", message: 'memory is not a memory quantity; use Mi or Gi, e.g. "512Mi" or "2Gi"' });
     }
     if (cpu !== undefined) {
         problems.push(...cpuProblems(cpu, spec));
@@ -170,11 +210,11 @@ export function resourceProblems(spec: ResourceSpec): ResourceProblem[] {
         if (memory < min || memory > MEMORY_LIMITS_MIB.max) {
             problems.push({
                 field: "memory",
-                message: `memory ${show(spec.memory)} is outside ${formatMiB(min)} to ${formatMiB(MEMORY_LIMITS_MIB.max)}` +
+                message: `memory ${formatMiB(memory)} is outside ${formatMiB(min)} to ${formatMiB(MEMORY_LIMITS_MIB.max)}` +
                     (spec.executionEnvironment === "gen2" ? " (gen2 minimum)" : ""),
             });
         } else if (cpu !== undefined) {
-            problems.push(...memoryForCpuProblems(cpu, memory, spec.memory));
+            problems.push(...memoryForCpuProblems(cpu, memory));
         }
     }
     return problems;
@@ -182,19 +222,20 @@ export function resourceProblems(spec: ResourceSpec): ResourceProblem[] {
 
 function cpuProblems(cpu: number, spec: ResourceSpec): ResourceProblem[] {
     if (cpu < CPU_LIMITS.min || cpu > CPU_LIMITS.max) {
-        return [{ field: "cpu", message: `cpu ${show(spec.cpu)} is outside ${CPU_LIMITS.min} to ${CPU_LIMITS.max}; allowed: ${CPU_ALLOWED_TEXT}` }];
+        return [{ field: "cpu", message: `cpu ${cpu} is outside ${CPU_LIMITS.min} to ${CPU_LIMITS.max}; allowed: ${CPU_ALLOWED_TEXT}` }];
     }
     if (cpu >= 1) {
         return CPU_LIMITS.wholeValues.includes(cpu)
             ? []
-            : [{ field: "cpu", message: `cpu ${show(spec.cpu)} is not accepted above 1; allowed: ${CPU_LIMITS.wholeValues.join(", ")}` }];
+            : [{ field: "cpu", message: `cpu ${cpu} is not accepted above 1; allowed: ${CPU_LIMITS.wholeValues.join(", ")}` }];
     }
     const problems: ResourceProblem[] = [];
-    if (Math.abs(Math.round(cpu * 100) - cpu * 100) > 1e-9) {
-        problems.push({ field: "cpu", message: `cpu ${show(spec.cpu)} below 1 must be a multiple of ${CPU_LIMITS.fractionalStep}` });
+    const steps = cpu / CPU_LIMITS.fractionalStep;
+    if (Math.abs(Math.round(steps) - steps) > 1e-6) {
+        problems.push({ field: "cpu", message: `cpu ${cpu} below 1 must be a multiple of ${CPU_LIMITS.fractionalStep}` });
     }
     const rules = FRACTIONAL_CPU_RULES;
-    if (spec.concurrency !== undefined && spec.concurrency !== rules.requiredConcurrency) {
+    if (spec.concurrency !== undefined && spec.concurrency !== 0 && spec.concurrency !== rules.requiredConcurrency) {
         problems.push({ field: "concurrency", message: `cpu below 1 requires concurrency ${rules.requiredConcurrency}, got ${spec.concurrency}` });
     }
     if (spec.cpuIdle !== undefined && spec.cpuIdle !== rules.requiredCpuIdle) {
@@ -209,11 +250,12 @@ function cpuProblems(cpu: number, spec: ResourceSpec): ResourceProblem[] {
     return problems;
 }
 
-function memoryForCpuProblems(cpu: number, memoryMiB: number, given: unknown): ResourceProblem[] {
+function memoryForCpuProblems(cpu: number, memoryMiB: number): ResourceProblem[] {
+    const given = formatMiB(memoryMiB);
     if (cpu < 1) {
         const maxMiB = cpu < FRACTIONAL_CPU_RULES.over512MiNeedsCpu ? 512 : 1024;
         return memoryMiB > maxMiB
-            ? [{ field: "memory", message: `memory ${show(given)} needs more CPU than ${cpu}: at most ${formatMiB(maxMiB)} below 1 CPU (${maxMiB === 512 ? "over 512Mi needs 0.5 CPU" : "over 1Gi needs 1 CPU"})` }]
+            ? [{ field: "memory", message: `memory ${given} needs more CPU than ${cpu}: at most ${formatMiB(maxMiB)} below 1 CPU (${maxMiB === 512 ? "over 512Mi needs 0.5 CPU" : "over 1Gi needs 1 CPU"})` }]
             : [];
     }
     const range = MEMORY_RANGE_BY_CPU_MIB[cpu];
@@ -222,11 +264,11 @@ function memoryForCpuProblems(cpu: number, memoryMiB: number, given: unknown): R
     }
     const minCpu = CPU_LIMITS.wholeValues.find((c) => memoryMiB <= MEMORY_RANGE_BY_CPU_MIB[c].max);
     const hint = memoryMiB > range.max
-        ? `${show(given)} needs at least ${minCpu} CPU`
+        ? `${given} needs at least ${minCpu} CPU`
         : `${cpu} CPU needs at least ${formatMiB(range.min)}`;
     return [{
         field: "memory",
-        message: `memory ${show(given)} with cpu ${cpu}: ${cpu} CPU accepts ${formatMiB(Math.max(range.min, MEMORY_LIMITS_MIB.minGen1))} to ${formatMiB(range.max)} (${hint})`,
+        message: `memory ${given} with cpu ${cpu}: ${cpu} CPU accepts ${formatMiB(Math.max(range.min, MEMORY_LIMITS_MIB.minGen1))} to ${formatMiB(range.max)} (${hint})`,
     }];
 }
 
@@ -234,15 +276,21 @@ function memoryForCpuProblems(cpu: number, memoryMiB: number, given: unknown): R
 // Probes (configuring/healthchecks; v2 API Probe)
 // ---------------------------------------------------------------------------------------------------
 
-/** Startup probe bounds. maxWindowSeconds caps failureThreshold × periodSeconds: the reading safe everywhere. */
+/** Startup probe bounds (healthchecks page; v2 API Probe). */
 export const STARTUP_PROBE_LIMITS = {
     maxInitialDelaySeconds: 240,
     minPeriodSeconds: 1,
     maxPeriodSeconds: 240,
     minFailureThreshold: 1,
-    maxWindowSeconds: 240,
     defaults: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 },
 } as const;
+
+/**
+ * A startup window (failureThreshold × periodSeconds) safe everywhere: the jobs and worker-pool pages cap it at
+ * 240 s; no services page states a cap. Not a rule Cloud Run enforces on services: this program keeps to it,
+ * and the pack's cap on services is a team setting.
+ */
+export const SAFE_STARTUP_WINDOW_SECONDS = 240;
 
 /** The probe Cloud Run runs when a service declares no startup probe: TCP, 240 s × 1. */
 export const DEFAULT_STARTUP_PROBE = { tcpSocket: {}, timeoutSeconds: 240, periodSeconds: 240, failureThreshold: 1 } as const;
@@ -252,11 +300,15 @@ export const LIVENESS_PROBE_LIMITS = {
     maxInitialDelaySeconds: 3600,
     minPeriodSeconds: 1,
     maxPeriodSeconds: 3600,
+    minFailureThreshold: 1,
     defaults: { initialDelaySeconds: 0, periodSeconds: 10, timeoutSeconds: 1, failureThreshold: 3 },
 } as const;
 
-/** The longest startup a probe within the bounds can cover: the whole initial delay plus the whole window. */
-export const MAX_STARTUP_BUDGET_SECONDS = STARTUP_PROBE_LIMITS.maxInitialDelaySeconds + STARTUP_PROBE_LIMITS.maxWindowSeconds;
+export type ProbeKind = "startup" | "liveness";
+const PROBE_LIMITS = { startup: STARTUP_PROBE_LIMITS, liveness: LIVENESS_PROBE_LIMITS } as const;
+
+/** The longest startup a probe within the safe window can cover: the whole initial delay plus the whole window. */
+export const MAX_STARTUP_BUDGET_SECONDS = STARTUP_PROBE_LIMITS.maxInitialDelaySeconds + SAFE_STARTUP_WINDOW_SECONDS;
 
 /** Timing fields of a probe; unset fields take Cloud Run's defaults. */
 export interface ProbeTiming {
@@ -265,6 +317,8 @@ export interface ProbeTiming {
     timeoutSeconds?: number;
     failureThreshold?: number;
 }
+
+export const PROBE_TIMING_FIELDS = ["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"] as const;
 
 /** The timing Cloud Run applies, defaults filled in. */
 export function effectiveStartupTiming(probe: ProbeTiming): Required<ProbeTiming> {
@@ -284,15 +338,15 @@ export function startupWindowSeconds(probe: ProbeTiming): number {
 }
 
 /**
- * A startup probe timing whose window (initialDelay + failureThreshold × period) covers `seconds` within the
- * bounds: the failure window takes up to maxWindowSeconds, the rest becomes initial delay, so a fast start is
- * still noticed within one period. `seconds` must be 1 to MAX_STARTUP_BUDGET_SECONDS.
+ * A startup probe timing whose window (initialDelay + failureThreshold × period) covers `seconds`: the failure
+ * window takes up to SAFE_STARTUP_WINDOW_SECONDS, the rest becomes initial delay, so a fast start is still
+ * noticed within one period. `seconds` must be 1 to MAX_STARTUP_BUDGET_SECONDS.
  */
 export function startupTimingCovering(
     seconds: number,
     options: { periodSeconds: number; timeoutSeconds: number; minFailureThreshold: number },
 ): Required<ProbeTiming> {
-    const coveredByWindow = Math.min(seconds, STARTUP_PROBE_LIMITS.maxWindowSeconds);
+    const coveredByWindow = Math.min(seconds, SAFE_STARTUP_WINDOW_SECONDS);
     return {
         initialDelaySeconds: seconds - coveredByWindow,
         periodSeconds: options.periodSeconds,
@@ -301,30 +355,36 @@ export function startupTimingCovering(
     };
 }
 
-/** Every way a startup probe's timing breaks Cloud Run's bounds (empty when it is accepted). */
-export function startupProbeBoundProblems(probe: ProbeTiming): string[] {
-    const t = effectiveStartupTiming(probe);
-    const l = STARTUP_PROBE_LIMITS;
+/**
+ * Every way a probe's timing breaks Cloud Run's bounds (empty when it is accepted). Fields named in `unknown`
+ * are not known yet: only the checks that need them are skipped (an unknown initialDelaySeconds does not hide
+ * timeoutSeconds > periodSeconds). Unset fields take Cloud Run's defaults.
+ */
+export function probeBoundProblems(kind: ProbeKind, probe: ProbeTiming, unknown: ReadonlySet<string> = new Set()): string[] {
+    const l = PROBE_LIMITS[kind];
+    const known = (field: keyof ProbeTiming) => !unknown.has(field);
+    const value = (field: keyof ProbeTiming) => probe[field] ?? l.defaults[field];
     const problems: string[] = [];
-    if (t.initialDelaySeconds < 0 || t.initialDelaySeconds > l.maxInitialDelaySeconds) {
-        problems.push(`initialDelaySeconds ${t.initialDelaySeconds} is outside 0 to ${l.maxInitialDelaySeconds}`);
+    if (known("initialDelaySeconds") && (value("initialDelaySeconds") < 0 || value("initialDelaySeconds") > l.maxInitialDelaySeconds)) {
+        problems.push(`initialDelaySeconds ${value("initialDelaySeconds")} is outside 0 to ${l.maxInitialDelaySeconds}`);
     }
-    if (t.periodSeconds < l.minPeriodSeconds || t.periodSeconds > l.maxPeriodSeconds) {
-        problems.push(`periodSeconds ${t.periodSeconds} is outside ${l.minPeriodSeconds} to ${l.maxPeriodSeconds}`);
+    if (known("periodSeconds") && (value("periodSeconds") < l.minPeriodSeconds || value("periodSeconds") > l.maxPeriodSeconds)) {
+        problems.push(`periodSeconds ${value("periodSeconds")} is outside ${l.minPeriodSeconds} to ${l.maxPeriodSeconds}`);
     }
-    if (t.timeoutSeconds < 1 || t.timeoutSeconds > t.periodSeconds) {
-        problems.push(`timeoutSeconds ${t.timeoutSeconds} must be 1 to periodSeconds (${t.periodSeconds})`);
+    if (known("timeoutSeconds") && value("timeoutSeconds") < 1) {
+        problems.push(`timeoutSeconds ${value("timeoutSeconds")} must be at least 1`);
+    } else if (known("timeoutSeconds") && known("periodSeconds") && value("timeoutSeconds") > value("periodSeconds")) {
+        problems.push(`timeoutSeconds ${value("timeoutSeconds")} must be at most periodSeconds (${value("periodSeconds")})`);
     }
-    if (t.failureThreshold < l.minFailureThreshold) {
-        problems.push(`failureThreshold ${t.failureThreshold} must be at least ${l.minFailureThreshold}`);
-    }
-    if (t.failureThreshold * t.periodSeconds > l.maxWindowSeconds) {
-        problems.push(
-            `failureThreshold × periodSeconds = ${t.failureThreshold * t.periodSeconds}s exceeds ${l.maxWindowSeconds}s; ` +
-            "use a shorter period or add initialDelaySeconds instead",
-        );
+    if (known("failureThreshold") && value("failureThreshold") < l.minFailureThreshold) {
+        problems.push(`failureThreshold ${value("failureThreshold")} must be at least ${l.minFailureThreshold}`);
     }
     return problems;
+}
+
+/** Startup-probe bounds: probeBoundProblems("startup", ...). */
+export function startupProbeBoundProblems(probe: ProbeTiming): string[] {
+    return probeBoundProblems("startup", probe);
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -334,11 +394,14 @@ export function startupProbeBoundProblems(probe: ProbeTiming): string[] {
 /** Request timeout (template.timeout, e.g. "600s"). */
 export const REQUEST_TIMEOUT_LIMITS = { minSeconds: 1, defaultSeconds: 300, maxSeconds: 3600 } as const;
 
-/** Requests one instance serves at once. */
+/** Requests one instance serves at once (about-concurrency). 0 is proto3's "unset": Cloud Run then chooses. */
 export const CONCURRENCY_LIMITS = { min: 1, default: 80, max: 1000 } as const;
 
-/** Container port. */
+/** Container port. 0 is proto3's "unset" (outputs carry zero values): the default applies. */
 export const CONTAINER_PORT_LIMITS = { min: 1, max: 65535, default: 8080 } as const;
+
+/** Containers per instance: the ingress container plus sidecars (deploying#sidecars). */
+export const CONTAINER_LIMITS = { maxContainers: 10 } as const;
 
 const DURATION_RE = /^(\d+(?:\.\d{1,9})?)s$/;
 
@@ -355,8 +418,17 @@ export function parseDurationSeconds(value: unknown): number | undefined {
 // Environment and secrets (container-contract; configuring/services/secrets)
 // ---------------------------------------------------------------------------------------------------
 
-/** Names Cloud Run sets itself; a revision that sets one is rejected. */
+/**
+ * Names Cloud Run sets itself; a revision that sets one is rejected (container-contract). PORT is injected into a
+ * service's ingress container only: a sidecar may set it (Google's multi-container examples do).
+ */
 export const RESERVED_ENV_NAMES: readonly string[] = ["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"];
+export const INGRESS_ONLY_RESERVED_ENV_NAMES: readonly string[] = ["PORT"];
+
+/** A job's container contract variables, reserved and not settable (configuring/jobs/environment-variables). */
+export const JOB_RESERVED_ENV_NAMES: readonly string[] = [
+    "CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION", "CLOUD_RUN_TASK_INDEX", "CLOUD_RUN_TASK_ATTEMPT", "CLOUD_RUN_TASK_COUNT",
+];
 
 /** Env variable names and sizes Cloud Run accepts. */
 export const ENV_LIMITS = { nameRe: /^[A-Za-z_][A-Za-z0-9_]*$/, maxVariables: 1000, maxValueLength: 32768 } as const;
@@ -364,33 +436,48 @@ export const ENV_LIMITS = { nameRe: /^[A-Za-z_][A-Za-z0-9_]*$/, maxVariables: 10
 /** The role a runtime service account needs on each secret it reads. */
 export const SECRET_ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
 
-/** Secret ids (Secret Manager) and versions ("latest" or a positive number). */
-export const SECRET_LIMITS = { idRe: /^[A-Za-z0-9_-]{1,255}$/, versionRe: /^(latest|[1-9][0-9]*)$/ } as const;
+/** Secret ids (Secret Manager) and versions: a positive number, "latest", or a version alias. */
+export const SECRET_LIMITS = {
+    idRe: /^[A-Za-z0-9_-]{1,255}$/,
+    versionRe: /^(latest|[1-9][0-9]*|[A-Za-z][A-Za-z0-9_-]{0,62})$/,
+} as const;
+
+/** Project ids (6-30 lowercase letters, digits, hyphens; legacy domain-scoped ids have "domain:") or numbers. */
+export const PROJECT_REF_RE = /^(?:[a-z0-9.-]{1,63}:)?[a-z][-a-z0-9]{4,28}[a-z0-9]$|^[0-9]{1,20}$/;
+/** Regions and zones ("europe-west1"). */
+export const LOCATION_RE = /^[a-z]+(?:-[a-z0-9]+){1,3}$/;
 
 /** The floating secret version: the value read at instance start can change under a running service. */
 export const SECRET_VERSION_LATEST = "latest";
 
-const SECRET_PATH_RE = /^projects\/([^/]+)\/secrets\/([^/]+)$/;
+const SECRET_PATH_RE = /^projects\/([^/]+)\/(?:locations\/([^/]+)\/)?secrets\/([^/]+)$/;
 /** A JSON-schema pattern for a secret named bare or by path (policy config such as externalSecrets). */
-export const SECRET_NAME_PATTERN = `^(${inner(SECRET_LIMITS.idRe)}|projects/[^/]+/secrets/${inner(SECRET_LIMITS.idRe)})$`;
+export const SECRET_NAME_PATTERN = `^(${inner(SECRET_LIMITS.idRe)}|projects/[^/]+/(locations/[^/]+/)?secrets/${inner(SECRET_LIMITS.idRe)})$`;
 
 
-/** A secret named either bare ("db-url") or by path ("projects/p/secrets/db-url"). */
+/** A secret named bare ("db-url") or by path ("projects/p/secrets/db-url"; regional: "projects/p/locations/l/secrets/db-url"). */
 export interface SecretName {
     project?: string;
+    /** Regional secrets only. */
+    location?: string;
     secretId: string;
 }
 
-/** Splits a secret reference into project and id. Undefined when it is neither form. */
+/**
+ * Splits a secret reference into project, location and id. Undefined unless every part is a well-formed id,
+ * so a parsed name is safe to show in a message.
+ */
 export function parseSecretName(value: unknown): SecretName | undefined {
     if (typeof value !== "string" || value === "") {
         return undefined;
     }
     const path = SECRET_PATH_RE.exec(value);
     if (path) {
-        return { project: path[1], secretId: path[2] };
+        const [, project, location, secretId] = path;
+        const ok = PROJECT_REF_RE.test(project) && SECRET_LIMITS.idRe.test(secretId) && (location === undefined || LOCATION_RE.test(location));
+        return ok ? { project, secretId, ...(location !== undefined ? { location } : {}) } : undefined;
     }
-    return value.includes("/") ? undefined : { secretId: value };
+    return SECRET_LIMITS.idRe.test(value) ? { secretId: value } : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -484,13 +571,14 @@ export function connectorProblems(spec: ConnectorSpec): ConnectorProblem[] {
     const l = CONNECTOR_LIMITS;
     const problems: ConnectorProblem[] = [];
     if (spec.name !== undefined && (typeof spec.name !== "string" || !l.nameRe.test(spec.name))) {
-        problems.push({ field: "name", message: `name ${show(spec.name)} must match ${l.nameRe.source} (2-25 chars, lowercase, digits, hyphens)` });
+        problems.push({ field: "name", message: `name must match ${l.nameRe.source} (2-25 chars: lowercase letters, digits, hyphens)` });
     }
     if (spec.ipCidrRange !== undefined && cidrPrefixLength(spec.ipCidrRange) !== l.ipCidrPrefixLength) {
-        problems.push({ field: "ipCidrRange", message: `ipCidrRange ${show(spec.ipCidrRange)} must be an unused IPv4 /${l.ipCidrPrefixLength}, e.g. "10.8.0.0/28"` });
+        const prefix = cidrPrefixLength(spec.ipCidrRange);
+        problems.push({ field: "ipCidrRange", message: `ipCidrRange ${prefix === undefined ? "is not an IPv4 CIDR range" : `is a /${prefix}`}; it must be an unused IPv4 /${l.ipCidrPrefixLength}, e.g. "10.8.0.0/28"` });
     }
     if (spec.machineType !== undefined && (typeof spec.machineType !== "string" || !l.machineTypes.includes(spec.machineType))) {
-        problems.push({ field: "machineType", message: `machineType ${show(spec.machineType)} must be one of ${l.machineTypes.join(", ")}` });
+        problems.push({ field: "machineType", message: `machineType must be one of ${l.machineTypes.join(", ")}` });
     }
     const usesInstances = spec.minInstances !== undefined || spec.maxInstances !== undefined;
     const usesThroughput = spec.minThroughput !== undefined || spec.maxThroughput !== undefined;
@@ -513,7 +601,7 @@ function rangePairProblems(
             return;
         }
         if (typeof value !== "number" || !Number.isInteger(value) || value < bounds.min || value > bounds.max || value % step !== 0) {
-            problems.push({ field, message: `${field} ${show(value)} must be ${bounds.min} to ${bounds.max}${step > 1 ? ` in steps of ${step}` : ""}` });
+            problems.push({ field, message: `${field}${typeof value === "number" ? ` ${value}` : ""} must be ${bounds.min} to ${bounds.max}${step > 1 ? ` in steps of ${step}` : ""}` });
         }
     };
     check(minField, min, minBounds);
@@ -522,18 +610,6 @@ function rangePairProblems(
         problems.push({ field: maxField, message: `${maxField} ${max} must be greater than ${minField} ${min}` });
     }
     return problems;
-}
-
-/** Shows a value in a message: strings quoted, everything else as JSON. */
-export function show(value: unknown): string {
-    if (value === undefined) {
-        return "(unset)";
-    }
-    try {
-        return JSON.stringify(value) ?? String(value);
-    } catch {
-        return String(value);
-    }
 }
 
 /** A whole-string regex's body without its ^ and $ anchors, to compose larger patterns from it. */

@@ -1,4 +1,5 @@
 /** References to Serverless VPC Access connectors: a full id or a bare name resolved in the service's region. */
+import { CONNECTOR_LIMITS, LOCATION_RE, PROJECT_REF_RE } from "./cloud-run-limits";
 import { PropNode, asString, at } from "./props";
 import { StackResource, locationsCompatible, ownOrProviderString, projectsCompatible } from "./stack-graph";
 
@@ -10,16 +11,20 @@ export interface ConnectorRef {
 
 const CONNECTOR_PATH_RE = /^projects\/([^/]+)\/locations\/([^/]+)\/connectors\/([^/]+)$/;
 
-/** "projects/P/locations/R/connectors/N" or "N". Undefined when it is neither. */
+/**
+ * "projects/P/locations/R/connectors/N" or "N". Undefined unless every part is well-formed, so a parsed
+ * reference is safe to show in a message.
+ */
 export function parseConnectorRef(value: unknown): ConnectorRef | undefined {
     if (typeof value !== "string" || value === "") {
         return undefined;
     }
     const path = CONNECTOR_PATH_RE.exec(value);
     if (path) {
-        return { project: path[1], region: path[2], name: path[3] };
+        const [, project, region, name] = path;
+        return PROJECT_REF_RE.test(project) && LOCATION_RE.test(region) && CONNECTOR_LIMITS.nameRe.test(name) ? { project, region, name } : undefined;
     }
-    return value.includes("/") ? undefined : { name: value };
+    return CONNECTOR_LIMITS.nameRe.test(value) ? { name: value } : undefined;
 }
 
 /** What a Connector resource in the stack is called and where it is (project/region may be unknown). */
@@ -38,7 +43,9 @@ export function connectorRefsMatch(a: ConnectorRef, b: ConnectorRef): boolean {
 
 /** Text of a reference for messages. */
 export function connectorRefText(ref: ConnectorRef): string {
-    return ref.project && ref.region ? `projects/${ref.project}/locations/${ref.region}/connectors/${ref.name}` : ref.name;
+    return ref.project && ref.region && PROJECT_REF_RE.test(ref.project) && LOCATION_RE.test(ref.region)
+        ? `projects/${ref.project}/locations/${ref.region}/connectors/${ref.name}`
+        : ref.name;
 }
 
 /** The node is a connector reference that is set (non-empty or unknown). */

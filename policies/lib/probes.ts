@@ -1,44 +1,64 @@
 /** Reading probes and ports the way Cloud Run interprets them. */
-import { CONTAINER_PORT_LIMITS, show } from "./cloud-run-limits";
-import { ContainerView } from "./cloud-run-service";
+import { PROBE_TIMING_FIELDS, ProbeTiming } from "./cloud-run-limits";
 import { Finding, needsKnown, problem } from "./findings";
-import { PropNode, at, isAbsent, isPresent, isUnknown } from "./props";
+import { PropNode, asNumber, at, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "./props";
+import { numberText } from "./safe-text";
+import { ContainerView, containerPortOf } from "./workload";
 
-/** Probe handlers by probe type (healthchecks page: liveness probes are HTTP or gRPC). */
-export const PROBE_KINDS = {
-    startup: ["httpGet", "tcpSocket", "grpc"] as readonly string[],
-    liveness: ["httpGet", "grpc"] as readonly string[],
-} as const;
+/**
+ * Probe handlers. Exactly one must be set, for startup and liveness probes alike: the provider accepts
+ * tcpSocket for liveness too (cloud-run-facts: liveness tcpSocket since early 2024).
+ */
+export const PROBE_HANDLERS: readonly string[] = ["httpGet", "tcpSocket", "grpc"];
 
-/** Which of the given handlers the probe sets (set but unknown counts as set). */
-export function probeKindsSet(probe: PropNode, kinds: readonly string[]): string[] {
-    return kinds.filter((kind) => isPresent(at(probe, kind)));
+/** Which handlers the probe sets (set but unknown counts as set; `{}` is a handler with defaults). */
+export function probeHandlersSet(probe: PropNode): string[] {
+    return PROBE_HANDLERS.filter((kind) => isPresent(at(probe, kind)));
 }
 
-/** The port the probe's handler names (absent when none is set, or the handler is ambiguous). */
-export function probePort(probe: PropNode, kinds: readonly string[]): PropNode {
-    const set = probeKindsSet(probe, kinds);
-    return set.length === 1 ? at(probe, set[0], "port") : { value: undefined, path: probe.path };
+/** The port the probe's handler names; absent when none is set, the handler is ambiguous, or it is 0 (unset). */
+export function probePort(probe: PropNode): PropNode {
+    const set = probeHandlersSet(probe);
+    return set.length === 1 ? zeroAsAbsent(at(probe, set[0], "port")) : { value: undefined, path: probe.path };
 }
 
-/** The port the container listens on: its declared containerPort, else Cloud Run's default. */
-export function containerPortOf(container: ContainerView): PropNode {
-    return isAbsent(container.containerPort)
-        ? { value: CONTAINER_PORT_LIMITS.default, path: container.containerPort.path }
-        : container.containerPort;
+/** A probe's timing fields: the known numbers, the ones not known yet, and the ones that are not numbers. */
+export interface ProbeTimingRead {
+    readonly timing: ProbeTiming;
+    readonly unknown: ReadonlySet<string>;
+    readonly unknownNodes: readonly PropNode[];
+    readonly notNumbers: readonly string[];
 }
 
-/** A probe must set exactly one handler among `kinds`. */
-export function probeKindsFindings(container: ContainerView, probe: PropNode, kinds: readonly string[], probeName: string): Finding[] {
-    const set = probeKindsSet(probe, kinds);
-    return set.length === 1
-        ? []
-        : [problem(`${container.label}: ${probeName} must set exactly one of ${kinds.join(", ")}; found ${set.length ? set.join(", ") : "none"}`)];
+export function readProbeTiming(probe: PropNode): ProbeTimingRead {
+    const timing: ProbeTiming = {};
+    const unknown = new Set<string>();
+    const unknownNodes: PropNode[] = [];
+    const notNumbers: string[] = [];
+    for (const field of PROBE_TIMING_FIELDS) {
+        const node = at(probe, field);
+        if (isUnknown(node)) {
+            unknown.add(field);
+            unknownNodes.push(node);
+        } else if (!isAbsent(node)) {
+            const value = asNumber(node);
+            if (value === undefined) {
+                notNumbers.push(field);
+            } else if (value !== 0 || field === "initialDelaySeconds") {
+                // 0 is proto3's "unset" (engine outputs carry it): Cloud Run applies the default.
+                timing[field] = value;
+            }
+        }
+    }
+    return { timing, unknown, unknownNodes, notNumbers };
 }
 
-/** A probe port, when set, must be the port the container listens on. */
-export function probePortFindings(container: ContainerView, probe: PropNode, kinds: readonly string[], probeName: string): Finding[] {
-    const port = probePort(probe, kinds);
+/**
+ * Team check: a probe port, when set, is the port the container listens on. No Cloud Run rule says so (the
+ * API accepts any port), but a probe on another port is how the seed's revision never became ready.
+ */
+export function probePortFindings(container: ContainerView, probe: PropNode, probeName: string): Finding[] {
+    const port = probePort(probe);
     if (isAbsent(port)) {
         return []; // An unset probe port is the container port.
     }
@@ -49,5 +69,6 @@ export function probePortFindings(container: ContainerView, probe: PropNode, kin
     }
     return port.value === containerPort.value
         ? []
-        : [problem(`${container.label}: ${probeName} checks port ${show(port.value)} but the container listens on ${show(containerPort.value)}; remove the probe port or make them equal`)];
+        : [problem(`${container.label}: ${probeName} checks port ${numberText(port.value) ?? "(not a number)"} but the container listens on ` +
+            `${numberText(containerPort.value) ?? "(not a number)"}; remove the probe port or make them equal (a team check: Cloud Run accepts any port)`)];
 }

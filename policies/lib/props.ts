@@ -168,3 +168,24 @@ export function unknownValueError(node: PropNode): Error {
 export function pathText(node: PropNode): string {
     return node.path.reduce((text, key) => (/^\d+$/.test(key) ? `${text}[${key}]` : text ? `${text}.${key}` : key), "");
 }
+
+/**
+ * Engine outputs carry zero values for unset fields (0, "", an object of zero values, an empty list): those
+ * read as absent, as the API itself reads them.
+ */
+export function zeroAsAbsent(node: PropNode): PropNode {
+    return isZeroValue(node.value) ? { value: undefined, path: node.path } : node;
+}
+
+function isZeroValue(value: unknown): boolean {
+    if (value === 0 || value === "" || value === null) {
+        return true;
+    }
+    if (Array.isArray(value)) {
+        return value.length === 0;
+    }
+    if (typeof value === "object") {
+        return Object.entries(value as Record<string, unknown>).every(([key, v]) => key === "__defaults" || v === undefined || isZeroValue(v));
+    }
+    return false;
+}

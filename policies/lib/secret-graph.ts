@@ -1,12 +1,15 @@
 /**
  * Secrets, service accounts and accessor grants of a stack, resolved through known values first and
- * through propertyDependencies when a value is unknown during preview.
+ * through propertyDependencies when a value is unknown during preview. Secrets are global or regional;
+ * grants come in every IAM form: on one secret (member, binding, policy) or on the whole project.
  */
-import { DEFAULT_COMPUTE_SA_RE, SecretName, parseSecretName } from "./cloud-run-limits";
-import { ServiceView, V1_ANNOTATIONS, secretUses } from "./cloud-run-service";
-import { PropNode, asList, asString, at, isUnknown } from "./props";
-import { RESOURCE_TYPES } from "./resource-types";
-import { StackResource, dependenciesOf, ofType, ownOrProviderString, projectsCompatible } from "./stack-graph";
+import { DEFAULT_COMPUTE_SA_RE, SECRET_ACCESSOR_ROLE, SecretName, parseSecretName } from "./cloud-run-limits";
+import { iamBindingsOf } from "./iam";
+import { PropNode, asString, at, isUnknown } from "./props";
+import { IamForm, PROJECT_IAM_TYPES, RESOURCE_TYPES, SECRET_IAM_TYPES, SECRET_TYPES, iamFormOf } from "./resource-types";
+import { nameText } from "./safe-text";
+import { StackResource, dependenciesOf, locationsCompatible, ofType, ownOrProviderString, projectsCompatible, transitiveDependenciesOf } from "./stack-graph";
+import { V1_ANNOTATIONS, WorkloadView, secretUses } from "./workload";
 
 // ---------------------------------------------------------------------------------------------------
 // Secrets
@@ -16,21 +19,28 @@ import { StackResource, dependenciesOf, ofType, ownOrProviderString, projectsCom
 export interface SecretKey {
     readonly name?: SecretName;
     readonly urn?: string;
+    /** Safe to show: a well-formed id, or the resource's name. */
     readonly label: string;
 }
 
-/** The name of a gcp:secretmanager/secret:Secret resource (secretId, else its name output). */
+/** The name of a Secret or RegionalSecret resource (secretId, else its name output), with project and location. */
 export function secretResourceName(secret: StackResource): SecretName | undefined {
     const secretId = asString(at(secret.root, "secretId"));
     const parsed = secretId !== undefined ? parseSecretName(secretId) : parseSecretName(asString(at(secret.root, "name")));
     if (!parsed) {
         return undefined;
     }
-    return { secretId: parsed.secretId, project: parsed.project ?? ownOrProviderString(secret, "project") };
+    const location = parsed.location ?? (secret.resource.type === RESOURCE_TYPES.regionalSecret ? asString(at(secret.root, "location")) : undefined);
+    return {
+        secretId: parsed.secretId,
+        project: parsed.project ?? ownOrProviderString(secret, "project"),
+        ...(location !== undefined ? { location } : {}),
+    };
 }
 
+/** Same id, and project and location that can be the same (unset is "the default" or "not known"). */
 export function secretNamesMatch(a: SecretName, b: SecretName): boolean {
-    return a.secretId === b.secretId && projectsCompatible(a.project, b.project);
+    return a.secretId === b.secretId && projectsCompatible(a.project, b.project) && locationsCompatible(a.location, b.location);
 }
 
 function secretKeyOfResource(secret: StackResource): SecretKey {
@@ -38,7 +48,10 @@ function secretKeyOfResource(secret: StackResource): SecretKey {
     return { name, urn: secret.resource.urn, label: name ? name.secretId : `Secret ${secret.resource.name}` };
 }
 
-/** A known secret name (labelled as written), linked to the stack's Secret resource of that name when there is one. */
+/**
+ * A known secret name, linked to the stack's secret resource of that name when there is one. `label`: the
+ * reference as written (parsed, so well-formed and safe to show).
+ */
 export function secretKeyOfName(name: SecretName, secrets: readonly StackResource[], label: string): SecretKey {
     const resource = secrets.find((s) => {
         const own = secretResourceName(s);
@@ -54,25 +67,23 @@ export function secretKeysMatch(a: SecretKey, b: SecretKey): boolean {
     return a.name !== undefined && b.name !== undefined && secretNamesMatch(a.name, b.name);
 }
 
-/** The secrets a service reads, split by how far they are known. */
-export interface ServiceSecretRefs {
-    /** Names given as known strings, with the service's project filled in for bare names. */
+/** The secrets a workload reads, split by how far they are known. */
+export interface WorkloadSecretRefs {
+    /** Names given as known strings, with the workload's project filled in for bare names. */
     readonly named: readonly { where: string; key: SecretKey }[];
-    /** References that are set but not a secret name (empty, wrong type, malformed path). */
-    readonly malformed: readonly { where: string; value: unknown }[];
+    /** References that are set but not a secret name (wrong type, malformed path); never shown. */
+    readonly malformed: readonly { where: string }[];
     /** References not known during preview (the reference itself or the list holding it). */
     readonly pending: readonly { where: string }[];
-    /** Secret resources the service's template was computed from: where pending references resolve. */
+    /** Secret resources the workload's template was computed from: where pending references resolve. */
     readonly dependencySecrets: readonly SecretKey[];
 }
 
-export function serviceSecretRefs(
-    service: StackResource, view: ServiceView, all: readonly StackResource[],
-): ServiceSecretRefs {
-    const secrets = ofType(all, RESOURCE_TYPES.secret);
-    const serviceProject = ownOrProviderString(service, "project");
+export function workloadSecretRefs(workload: StackResource, view: WorkloadView, all: readonly StackResource[]): WorkloadSecretRefs {
+    const secrets = ofType(all, SECRET_TYPES);
+    const project = ownOrProviderString(workload, "project");
     const named: { where: string; key: SecretKey }[] = [];
-    const malformed: { where: string; value: unknown }[] = [];
+    const malformed: { where: string }[] = [];
     const pending: { where: string }[] = unknownLists(view);
     for (const use of secretUses(view)) {
         if (isUnknown(use.secret)) {
@@ -82,30 +93,28 @@ export function serviceSecretRefs(
         const text = asString(use.secret);
         const name = secretNameOfRef(text, view);
         if (text !== undefined && name) {
-            named.push({ where: use.where, key: secretKeyOfName({ ...name, project: name.project ?? serviceProject }, secrets, text) });
+            // A v1 alias is shown as the id it stands for.
+            const label = parseSecretName(text) ? text : name.secretId;
+            named.push({ where: use.where, key: secretKeyOfName({ ...name, project: name.project ?? project }, secrets, label) });
         } else {
-            malformed.push({ where: use.where, value: use.secret.value });
+            malformed.push({ where: use.where });
         }
     }
-    const dependencySecrets = dependenciesOf(service, "template", RESOURCE_TYPES.secret, all).map(secretKeyOfResource);
+    const dependencySecrets = transitiveDependenciesOf(workload, "template", SECRET_TYPES, all).map(secretKeyOfResource);
     return { named, malformed, pending, dependencySecrets };
 }
 
 /** Lists that could hold secret references but are unknown: their contents cannot be enumerated. */
-function unknownLists(view: ServiceView): { where: string }[] {
-    const lists = [view.containerList, view.volumes, ...view.containers.flatMap((c) => [c.envList, ...c.env.map((e) => e.node)])];
-    return lists.filter(isUnknown).map((node) => ({ where: pathOf(node) }));
-}
-
-function pathOf(node: PropNode): string {
-    return node.path.join(".");
+function unknownLists(view: WorkloadView): { where: string }[] {
+    const lists = [view.containerList, view.volumes, ...view.containers.flatMap((c) => [c.node, c.envList, ...c.env.map((e) => e.node)])];
+    return lists.filter(isUnknown).map((node) => ({ where: node.path.join(".") }));
 }
 
 /**
  * A secret reference as a name. v1 may name an alias declared in the run.googleapis.com/secrets
  * annotation ("alias:projects/p/secrets/s"), which is resolved here.
  */
-function secretNameOfRef(ref: string | undefined, view: ServiceView): SecretName | undefined {
+function secretNameOfRef(ref: string | undefined, view: WorkloadView): SecretName | undefined {
     if (ref === undefined) {
         return undefined;
     }
@@ -118,7 +127,7 @@ function secretNameOfRef(ref: string | undefined, view: ServiceView): SecretName
     return parseSecretName(ref);
 }
 
-function v1SecretAliases(view: ServiceView): Map<string, SecretName> {
+function v1SecretAliases(view: WorkloadView): Map<string, SecretName> {
     const text = asString(at(view.templateAnnotations, V1_ANNOTATIONS.secrets)) ?? "";
     const aliases = new Map<string, SecretName>();
     for (const entry of text.split(",")) {
@@ -140,6 +149,7 @@ export interface Identity {
     readonly email?: string;
     readonly urn?: string;
     readonly defaultCompute?: boolean;
+    /** Safe to show: a well-formed email, or the resource's name. */
     readonly label: string;
 }
 
@@ -158,12 +168,17 @@ export function accountEmail(account: StackResource): string | undefined {
 
 function identityOfAccount(account: StackResource): Identity {
     const email = accountEmail(account);
-    return { email, urn: account.resource.urn, label: email ?? `Account ${account.resource.name}` };
+    return { email, urn: account.resource.urn, label: nameText(email, "email") ?? `Account ${account.resource.name}` };
 }
 
 function identityOfEmail(email: string, accounts: readonly StackResource[]): Identity {
     const account = accounts.find((a) => accountEmail(a)?.toLowerCase() === email.toLowerCase());
-    return { email, urn: account?.resource.urn, label: email, defaultCompute: DEFAULT_COMPUTE_SA_RE.test(email) };
+    return {
+        email,
+        urn: account?.resource.urn,
+        label: nameText(email, "email") ?? (account ? `Account ${account.resource.name}` : "the service account (not a well-formed email)"),
+        defaultCompute: DEFAULT_COMPUTE_SA_RE.test(email),
+    };
 }
 
 export function identitiesMatch(a: Identity, b: Identity): boolean {
@@ -181,11 +196,11 @@ export type RuntimeIdentity =
     | { readonly kind: "resolved"; readonly candidates: readonly Identity[] }
     | { readonly kind: "unresolved"; readonly reason: string };
 
-export function runtimeIdentity(service: StackResource, view: ServiceView, all: readonly StackResource[]): RuntimeIdentity {
+export function runtimeIdentity(workload: StackResource, view: WorkloadView, all: readonly StackResource[]): RuntimeIdentity {
     const accounts = ofType(all, RESOURCE_TYPES.serviceAccount);
     const node = view.serviceAccount;
     if (isUnknown(node)) {
-        const fromDeps = dependenciesOf(service, "template", RESOURCE_TYPES.serviceAccount, all).map(identityOfAccount);
+        const fromDeps = dependenciesOf(workload, "template", RESOURCE_TYPES.serviceAccount, all).map(identityOfAccount);
         return fromDeps.length > 0
             ? { kind: "resolved", candidates: fromDeps }
             : { kind: "unresolved", reason: "the runtime service account is not known during preview and the template depends on no serviceaccount Account in this stack" };
@@ -201,51 +216,91 @@ export function runtimeIdentity(service: StackResource, view: ServiceView, all: 
 // Grants
 // ---------------------------------------------------------------------------------------------------
 
-/** One SecretIamMember/SecretIamBinding, as far as it is known. */
+/** Roles that include secretmanager.versions.access. */
+export const ROLES_THAT_READ_SECRETS: readonly string[] = [SECRET_ACCESSOR_ROLE, "roles/secretmanager.admin", "roles/owner"];
+
+/** A grant of a role that reads secrets: on some secrets, or on a whole project. */
 export interface SecretGrant {
     readonly urn: string;
-    readonly role: string | undefined;
+    /** "secret": the grant holds for `secrets`; "project": for every secret of `project` (undefined: the default project). */
+    readonly scope: "secret" | "project";
     readonly secrets: readonly SecretKey[];
+    readonly project?: string;
     readonly members: readonly Identity[];
 }
 
 const MEMBER_PREFIX = "serviceAccount:";
 
+/** Every grant in the stack of a role that reads secrets. */
 export function secretGrants(all: readonly StackResource[]): SecretGrant[] {
-    const secrets = ofType(all, RESOURCE_TYPES.secret);
+    const secrets = ofType(all, SECRET_TYPES);
     const accounts = ofType(all, RESOURCE_TYPES.serviceAccount);
-    const memberGrants = ofType(all, RESOURCE_TYPES.secretIamMember).map((grant) =>
-        grantOf(grant, [at(grant.root, "member")], "member", secrets, accounts, all));
-    const bindingGrants = ofType(all, RESOURCE_TYPES.secretIamBinding).map((grant) => {
-        const members = at(grant.root, "members");
-        return grantOf(grant, isUnknown(members) ? [members] : asList(members) ?? [], "members", secrets, accounts, all);
+    return all.flatMap((resource): SecretGrant[] => {
+        const type = resource.resource.type;
+        const secretForm = iamFormOf(type, SECRET_IAM_TYPES);
+        const projectForm = secretForm ? undefined : iamFormOf(type, PROJECT_IAM_TYPES);
+        const form = secretForm ?? projectForm;
+        if (!form) {
+            return [];
+        }
+        const members = readingMembers(resource, form, accounts, all);
+        if (members.length === 0) {
+            return [];
+        }
+        if (projectForm) {
+            return [{ urn: resource.resource.urn, scope: "project", secrets: [], project: ownOrProviderString(resource, "project"), members }];
+        }
+        return [{ urn: resource.resource.urn, scope: "secret", secrets: grantedSecrets(resource, secrets, all), members }];
     });
-    return [...memberGrants, ...bindingGrants];
 }
 
-function grantOf(
-    grant: StackResource, members: readonly PropNode[], membersProperty: string,
-    secrets: readonly StackResource[], accounts: readonly StackResource[], all: readonly StackResource[],
-): SecretGrant {
-    const secretIdNode = at(grant.root, "secretId");
-    const grantProject = ownOrProviderString(grant, "project");
-    const secretIdText = asString(secretIdNode);
-    const named = parseSecretName(secretIdText);
-    const grantSecrets = isUnknown(secretIdNode)
-        ? dependenciesOf(grant, "secretId", RESOURCE_TYPES.secret, all).map(secretKeyOfResource)
-        : secretIdText !== undefined && named ? [secretKeyOfName({ ...named, project: named.project ?? grantProject }, secrets, secretIdText)] : [];
-    const anyUnknownMember = members.some(isUnknown);
-    const knownMembers = members.flatMap((m) => {
-        const text = asString(m);
-        return text?.startsWith(MEMBER_PREFIX) ? [identityOfEmail(text.slice(MEMBER_PREFIX.length), accounts)] : [];
+/** The members the resource grants a secret-reading role to (unknown members resolved through dependencies). */
+function readingMembers(resource: StackResource, form: IamForm, accounts: readonly StackResource[], all: readonly StackResource[]): Identity[] {
+    const read = iamBindingsOf(form, resource.root);
+    if (read.kind === "malformed") {
+        return [];
+    }
+    if (read.kind === "unknown") {
+        // A policy document not known yet: whoever it was computed from may be in it.
+        return dependenciesOf(resource, "policyData", RESOURCE_TYPES.serviceAccount, all).map(identityOfAccount);
+    }
+    return read.bindings.flatMap((binding) => {
+        const role = asString(binding.role);
+        if (!isUnknown(binding.role) && (role === undefined || !ROLES_THAT_READ_SECRETS.includes(role))) {
+            return [];
+        }
+        const anyUnknown = binding.unknownMembers !== undefined || binding.members.some(isUnknown);
+        const known = binding.members.flatMap((m) => {
+            const text = asString(m);
+            return text?.startsWith(MEMBER_PREFIX) ? [identityOfEmail(text.slice(MEMBER_PREFIX.length), accounts)] : [];
+        });
+        const fromDeps = anyUnknown ? dependenciesOf(resource, binding.membersProperty, RESOURCE_TYPES.serviceAccount, all).map(identityOfAccount) : [];
+        return [...known, ...fromDeps];
     });
-    const memberAccounts = anyUnknownMember
-        ? dependenciesOf(grant, membersProperty, RESOURCE_TYPES.serviceAccount, all).map(identityOfAccount)
-        : [];
-    return {
-        urn: grant.resource.urn,
-        role: asString(at(grant.root, "role")),
-        secrets: grantSecrets,
-        members: [...knownMembers, ...memberAccounts],
-    };
+}
+
+/** The secrets a per-secret IAM resource is on: its known secretId, else the secrets it was computed from. */
+function grantedSecrets(grant: StackResource, secrets: readonly StackResource[], all: readonly StackResource[]): SecretKey[] {
+    const secretIdNode: PropNode = at(grant.root, "secretId");
+    if (isUnknown(secretIdNode)) {
+        return transitiveDependenciesOf(grant, "secretId", SECRET_TYPES, all).map(secretKeyOfResource);
+    }
+    const named = parseSecretName(asString(secretIdNode));
+    if (!named) {
+        return [];
+    }
+    const location = named.location ?? (grant.resource.type === RESOURCE_TYPES.regionalSecretIamMember ||
+        grant.resource.type === RESOURCE_TYPES.regionalSecretIamBinding || grant.resource.type === RESOURCE_TYPES.regionalSecretIamPolicy
+        ? asString(at(grant.root, "location")) : undefined);
+    return [secretKeyOfName({ ...named, project: named.project ?? ownOrProviderString(grant, "project"), ...(location ? { location } : {}) }, secrets, named.secretId)];
+}
+
+/** Whether a grant lets `identity` read `secret`. */
+export function grantCovers(grant: SecretGrant, secret: SecretKey, identity: Identity): boolean {
+    if (!grant.members.some((m) => identitiesMatch(m, identity))) {
+        return false;
+    }
+    return grant.scope === "project"
+        ? projectsCompatible(grant.project, secret.name?.project)
+        : grant.secrets.some((s) => secretKeysMatch(s, secret));
 }

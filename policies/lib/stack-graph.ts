@@ -5,8 +5,8 @@
  * instead of skipping. Everything is read through the safe reader: stack policies never throw.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { ServiceView, serviceView } from "./cloud-run-service";
 import { PropNode, asString, at, rootOf } from "./props";
+import { WorkloadView, workloadView } from "./workload";
 
 /** A stack resource with its raw props unwrapped once. */
 export interface StackResource {
@@ -18,19 +18,51 @@ export function stackResources(resources: readonly PolicyResource[]): StackResou
     return resources.map((resource) => ({ resource, root: rootOf(resource.props) }));
 }
 
-export function ofType(resources: readonly StackResource[], type: string): StackResource[] {
-    return resources.filter((r) => r.resource.type === type);
+/** The resources of one of the given types. */
+export function ofType(resources: readonly StackResource[], types: string | readonly string[]): StackResource[] {
+    const wanted: readonly string[] = typeof types === "string" ? [types] : types;
+    return resources.filter((r) => wanted.includes(r.resource.type));
 }
 
-/** The resources of `type` that `property` of `resource` was computed from. */
-export function dependenciesOf(resource: StackResource, property: string, type: string, all: readonly StackResource[]): StackResource[] {
+/** The resources of one of `types` that `property` of `resource` was computed from. */
+export function dependenciesOf(resource: StackResource, property: string, types: string | readonly string[], all: readonly StackResource[]): StackResource[] {
     const deps = resource.resource.propertyDependencies;
     const list = deps && Object.prototype.hasOwnProperty.call(deps, property) ? deps[property] : undefined;
     if (!Array.isArray(list)) {
         return [];
     }
     const urns = new Set(list.map((d) => d?.urn));
-    return all.filter((r) => r.resource.type === type && urns.has(r.resource.urn));
+    return ofType(all, types).filter((r) => urns.has(r.resource.urn));
+}
+
+/**
+ * Like dependenciesOf, but also through the resources `property` was computed from, and theirs: a secret id
+ * taken from a SecretVersion's `secret` output, or from a component, still leads to the Secret.
+ */
+export function transitiveDependenciesOf(
+    resource: StackResource, property: string, types: string | readonly string[], all: readonly StackResource[],
+): StackResource[] {
+    const deps = resource.resource.propertyDependencies;
+    const direct = deps && Object.prototype.hasOwnProperty.call(deps, property) ? deps[property] : undefined;
+    if (!Array.isArray(direct)) {
+        return [];
+    }
+    const seen = new Set<string>();
+    const queue = direct.map((d) => d?.urn).filter((u): u is string => typeof u === "string");
+    const byUrn = new Map(all.map((r) => [r.resource.urn, r]));
+    while (queue.length > 0) {
+        const urn = queue.shift() as string;
+        if (seen.has(urn)) {
+            continue;
+        }
+        seen.add(urn);
+        for (const next of byUrn.get(urn)?.resource.dependencies ?? []) {
+            if (typeof next?.urn === "string") {
+                queue.push(next.urn);
+            }
+        }
+    }
+    return ofType(all, types).filter((r) => seen.has(r.resource.urn));
 }
 
 /**
@@ -57,10 +89,10 @@ export function locationsCompatible(a: string | undefined, b: string | undefined
     return a === undefined || b === undefined || a === b;
 }
 
-/** The stack's Cloud Run services (v1 and v2) with their views. */
-export function cloudRunServicesIn(all: readonly StackResource[]): { service: StackResource; view: ServiceView }[] {
-    return all.flatMap((service) => {
-        const view = serviceView(service.resource.type, service.root);
-        return view ? [{ service, view }] : [];
+/** The stack's Cloud Run workloads (v1 and v2 services, jobs, worker pools) with their views. */
+export function cloudRunWorkloadsIn(all: readonly StackResource[]): { workload: StackResource; view: WorkloadView }[] {
+    return all.flatMap((workload) => {
+        const view = workloadView(workload.resource.type, workload.root);
+        return view ? [{ workload, view }] : [];
     });
 }

@@ -3,8 +3,7 @@
  * The connector a service references must be a Connector created in this stack, in the service's project
  * and region, or be declared as managed elsewhere.
  */
-import { CLOUD_RUN_DOCS, CONNECTOR_REF_PATTERN, show } from "../lib/cloud-run-limits";
-import { ServiceView } from "../lib/cloud-run-service";
+import { CLOUD_RUN_DOCS, CONNECTOR_REF_PATTERN } from "../lib/cloud-run-limits";
 import { definePolicyConfig } from "../lib/config";
 import {
     ConnectorRef, connectorRefText, connectorRefsMatch, connectorRegion, connectorResourceRef, isConnectorSet, parseConnectorRef,
@@ -12,9 +11,11 @@ import {
 import { PackStackPolicy } from "../lib/pack-policy";
 import { asString, isUnknown } from "../lib/props";
 import { RESOURCE_TYPES } from "../lib/resource-types";
-import { StackResource, cloudRunServicesIn, dependenciesOf, locationsCompatible, ofType, ownOrProviderString, stackResources } from "../lib/stack-graph";
+import { nameText } from "../lib/safe-text";
+import { StackResource, cloudRunWorkloadsIn, locationsCompatible, ofType, ownOrProviderString, stackResources, transitiveDependenciesOf } from "../lib/stack-graph";
+import { WorkloadView } from "../lib/workload";
 
-const config = definePolicyConfig({
+const config = definePolicyConfig("cloudrun-connector-in-stack", {
     externalConnectors: {
         type: "array",
         items: { type: "string", pattern: CONNECTOR_REF_PATTERN },
@@ -24,30 +25,30 @@ const config = definePolicyConfig({
 });
 
 /** The verdict for one service, as violation messages (empty when it resolves). */
-function connectorProblems(service: StackResource, view: ServiceView, all: readonly StackResource[], external: readonly ConnectorRef[]): string[] {
+function connectorProblems(service: StackResource, view: WorkloadView, all: readonly StackResource[], external: readonly ConnectorRef[]): string[] {
     const node = view.vpcConnector;
     if (!isConnectorSet(node)) {
         return []; // No connector: whether one is required is cloudrun-service-vpc-egress's call.
     }
     const serviceRegion = asString(view.location);
-    const regionText = (region: string | undefined) => region ?? "(unknown region)";
+    const regionText = (region: string | undefined) => nameText(region, "location") ?? "(unknown region)";
     if (isUnknown(node)) {
         // The reference is an output not known yet: it comes from a resource the template depends on.
-        const candidates = dependenciesOf(service, "template", RESOURCE_TYPES.vpcAccessConnector, all);
+        const candidates = transitiveDependenciesOf(service, "template", RESOURCE_TYPES.vpcAccessConnector, all);
         if (candidates.length === 0) {
-            return [`could not verify the VPC connector: its reference is not known during preview and the service depends on no ${RESOURCE_TYPES.vpcAccessConnector} ` +
+            return [`could not verify the VPC connector: its reference is not known during preview and the ${view.noun} depends on no ${RESOURCE_TYPES.vpcAccessConnector} ` +
                 "in this stack; reference a Connector created in this stack"];
         }
         return candidates.some((c) => locationsCompatible(connectorRegion(c), serviceRegion))
             ? []
-            : [`the VPC connector the service depends on is in ${candidates.map((c) => regionText(connectorRegion(c))).join(", ")}, not the service's region ${regionText(serviceRegion)}`];
+            : [`the VPC connector the ${view.noun} depends on is in ${candidates.map((c) => regionText(connectorRegion(c))).join(", ")}, not the ${view.noun}'s region ${regionText(serviceRegion)}`];
     }
     const ref = parseConnectorRef(node.value);
     if (!ref) {
-        return [`VPC connector reference ${show(node.value)} is neither a connector name nor projects/<p>/locations/<r>/connectors/<name>`];
+        return ["the VPC connector reference is neither a connector name nor projects/<p>/locations/<r>/connectors/<name>"];
     }
     if (!locationsCompatible(ref.region, serviceRegion)) {
-        return [`VPC connector ${connectorRefText(ref)} is in ${ref.region}, but a connector must be in the service's region ${serviceRegion}`];
+        return [`VPC connector ${connectorRefText(ref)} is in ${ref.region}, but a connector must be in the ${view.noun}'s region ${regionText(serviceRegion)}`];
     }
     const expected: ConnectorRef = {
         name: ref.name,
@@ -67,7 +68,7 @@ function connectorProblems(service: StackResource, view: ServiceView, all: reado
 export const cloudrunConnectorInStack: PackStackPolicy = {
     name: "cloudrun-connector-in-stack",
     description:
-        "Stops Cloud Run services that reference a VPC connector this stack does not create in the service's project and region. " +
+        "Stops Cloud Run services, jobs and worker pools that reference a VPC connector this stack does not create in the service's project and region. " +
         "Create the connector in the stack and reference it, or list it in externalConnectors.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -79,9 +80,9 @@ export const cloudrunConnectorInStack: PackStackPolicy = {
     validateStack: (args, reportViolation) => {
         const external = config.read(args).externalConnectors.flatMap((e) => parseConnectorRef(e) ?? []);
         const all = stackResources(args.resources);
-        for (const { service, view } of cloudRunServicesIn(all)) {
-            for (const message of connectorProblems(service, view, all, external)) {
-                reportViolation(message, service.resource.urn);
+        for (const { workload, view } of cloudRunWorkloadsIn(all)) {
+            for (const message of connectorProblems(workload, view, all, external)) {
+                reportViolation(message, workload.resource.urn);
             }
         }
     },

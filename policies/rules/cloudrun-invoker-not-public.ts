@@ -1,19 +1,41 @@
 /**
- * allUsers / allAuthenticatedUsers on a Cloud Run service make it callable by anyone. Checks the member,
- * binding and policy IAM resources of both Cloud Run APIs.
+ * allUsers / allAuthenticatedUsers on a Cloud Run service, job or worker pool make it callable by anyone.
+ * Checks the member, binding and policy IAM resources of both Cloud Run APIs; services the team lists as
+ * public (a site behind a load balancer) may grant roles/run.invoker to allUsers.
  */
-import { CLOUD_RUN_DOCS, INVOKER_ROLE, PUBLIC_MEMBERS, show } from "../lib/cloud-run-limits";
+import { CLOUD_RUN_DOCS, INVOKER_ROLE, PUBLIC_MEMBERS } from "../lib/cloud-run-limits";
+import { definePolicyConfig } from "../lib/config";
 import { Finding, needsKnown, problem } from "../lib/findings";
+import { IamBinding, iamBindingsOf } from "../lib/iam";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { PropNode, asList, asString, at, isUnknown, rootOf } from "../lib/props";
-import { CLOUD_RUN_IAM_TYPES } from "../lib/resource-types";
+import { PropNode, asString, at, isUnknown } from "../lib/props";
+import { PUBLIC_SERVICES_PROPERTY, listedPublic } from "../lib/public-services";
+import { CLOUD_RUN_IAM_TYPES, RESOURCE_TYPES, iamFormOf } from "../lib/resource-types";
+import { nameText } from "../lib/safe-text";
 import { validateTypes } from "../lib/validation";
 
-const PUBLIC_MEMBERS_LOWER = PUBLIC_MEMBERS.map((m) => m.toLowerCase());
+const config = definePolicyConfig("cloudrun-invoker-not-public", {
+    publicServices: PUBLIC_SERVICES_PROPERTY,
+});
 
-/** Findings for members granted `role`: any public member is a problem, whatever the role. */
-function publicMemberFindings(role: PropNode, members: readonly PropNode[]): Finding[] {
-    return members.flatMap((member): Finding[] => {
+const PUBLIC_MEMBERS_LOWER = PUBLIC_MEMBERS.map((m) => m.toLowerCase());
+const SERVICE_IAM_TYPES: readonly string[] = [
+    RESOURCE_TYPES.cloudRunV2ServiceIamMember, RESOURCE_TYPES.cloudRunV2ServiceIamBinding, RESOURCE_TYPES.cloudRunV2ServiceIamPolicy,
+    RESOURCE_TYPES.cloudRunV1IamMember, RESOURCE_TYPES.cloudRunV1IamBinding, RESOURCE_TYPES.cloudRunV1IamPolicy,
+];
+
+/** The Cloud Run service an IAM resource is on: v2 `name`, v1 `service`; a full path ends in the name. */
+function serviceNameOf(type: string, root: PropNode): PropNode {
+    const node = at(root, type.startsWith("gcp:cloudrun/") ? "service" : "name");
+    const text = asString(node);
+    return text === undefined ? node : { value: text.split("/").pop(), path: node.path };
+}
+
+function bindingFindings(binding: IamBinding, mayBePublic: boolean | "unknown", serviceName: PropNode): Finding[] {
+    if (binding.unknownMembers) {
+        return [needsKnown(binding.unknownMembers)];
+    }
+    return binding.members.flatMap((member): Finding[] => {
         if (isUnknown(member)) {
             return [needsKnown(member)];
         }
@@ -21,61 +43,53 @@ function publicMemberFindings(role: PropNode, members: readonly PropNode[]): Fin
         if (text === undefined || !PUBLIC_MEMBERS_LOWER.includes(text.toLowerCase())) {
             return [];
         }
-        const roleText = asString(role) ?? "(role not known yet)";
-        return [problem(`grants ${roleText} to ${text}, so anyone${text.toLowerCase() === "allusers" ? " on the internet" : " with a Google account"} can ` +
-            `${roleText === INVOKER_ROLE ? "call the service" : "use that role on the service"}; grant it to specific service accounts or groups instead`)];
+        const role = asString(binding.role);
+        if (role === INVOKER_ROLE && mayBePublic === true) {
+            return [];
+        }
+        if (role === INVOKER_ROLE && mayBePublic === "unknown") {
+            return [needsKnown(serviceName)];
+        }
+        const roleText = nameText(role, "role") ?? "a role";
+        const who = text.toLowerCase() === "allusers" ? "anyone on the internet" : "anyone with a Google account";
+        return [problem(`grants ${roleText} to ${PUBLIC_MEMBERS[PUBLIC_MEMBERS_LOWER.indexOf(text.toLowerCase())]}, so ${who} can ` +
+            `${role === INVOKER_ROLE ? "call it" : "use that role on it"}; grant it to specific service accounts or groups instead` +
+            (role === INVOKER_ROLE ? " (or list a service meant to be public in publicServices)" : ""))];
     });
 }
 
-
-function bindingFindings(role: PropNode, members: PropNode): Finding[] {
-    if (isUnknown(members)) {
-        return [needsKnown(members)];
-    }
-    return publicMemberFindings(role, asList(members) ?? []);
-}
-
-function policyDataFindings(policyData: PropNode): Finding[] {
-    if (isUnknown(policyData)) {
-        return [needsKnown(policyData)];
-    }
-    const text = asString(policyData);
-    if (text === undefined) {
+function iamFindings(type: string, root: PropNode, publicServices: readonly unknown[]): Finding[] {
+    const form = iamFormOf(type, CLOUD_RUN_IAM_TYPES);
+    if (!form) {
         return [];
     }
-    let parsed: unknown;
-    try {
-        parsed = JSON.parse(text);
-    } catch {
-        return [problem(`policyData is not valid JSON (${show(text.slice(0, 40))}…), so its members cannot be checked`)];
+    const serviceName = serviceNameOf(type, root);
+    const mayBePublic = SERVICE_IAM_TYPES.includes(type) ? listedPublic(serviceName, publicServices) : false;
+    const read = iamBindingsOf(form, root);
+    switch (read.kind) {
+        case "unknown":
+            return [needsKnown(read.node)];
+        case "malformed":
+            return [problem("policyData is not a JSON IAM policy, so its members cannot be checked")];
+        case "known":
+            return read.bindings.flatMap((binding) => bindingFindings(binding, mayBePublic, serviceName));
     }
-    const root = rootOf(parsed);
-    return (asList(at(root, "bindings")) ?? []).flatMap((binding) => bindingFindings(at(binding, "role"), at(binding, "members")));
-}
-
-function iamFindings(type: string, root: PropNode): Finding[] {
-    if (CLOUD_RUN_IAM_TYPES.member.includes(type)) {
-        return publicMemberFindings(at(root, "role"), [at(root, "member")]);
-    }
-    if (CLOUD_RUN_IAM_TYPES.binding.includes(type)) {
-        return bindingFindings(at(root, "role"), at(root, "members"));
-    }
-    return policyDataFindings(at(root, "policyData"));
 }
 
 export const cloudrunInvokerNotPublic: PackResourcePolicy = {
     name: "cloudrun-invoker-not-public",
     description:
-        "Stops Cloud Run IAM members, bindings and policies that grant a role to allUsers or allAuthenticatedUsers. " +
-        "Grant roles/run.invoker to specific service accounts or groups.",
+        "Stops Cloud Run IAM members, bindings and policies (services, jobs, worker pools) that grant a role to allUsers or allAuthenticatedUsers, " +
+        "except roles/run.invoker on services listed in publicServices. Grant roles to specific service accounts or groups.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
         `Remove ${PUBLIC_MEMBERS.join(" and ")} from the IAM resource and grant ${INVOKER_ROLE} to the callers' service accounts ` +
-        "(e.g. the frontend's or the load balancer's), or put the service behind IAP.",
+        "(e.g. the frontend's or the load balancer's), or put the service behind IAP; for a service that is meant to be public, add its name to publicServices.",
     url: CLOUD_RUN_DOCS.invokerIam,
+    configSchema: config.schema,
     validateResource: validateTypes(
         [...CLOUD_RUN_IAM_TYPES.member, ...CLOUD_RUN_IAM_TYPES.binding, ...CLOUD_RUN_IAM_TYPES.policy],
-        (root, args) => iamFindings(args.type, root),
+        (root, args) => iamFindings(args.type, root, config.read(args).publicServices),
     ),
 };

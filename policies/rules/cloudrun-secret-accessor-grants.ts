@@ -1,17 +1,18 @@
 /**
  * At deploy Cloud Run checks that the revision's service account can read every secret it references; one
- * missing grant fails the deploy. The runtime service account must hold the accessor role on each secret
- * through a grant in this stack, or the grant must be declared as managed elsewhere.
+ * missing grant fails the deploy. The runtime service account must hold the accessor role on each secret,
+ * through any IAM form in this stack (on the secret: member, binding, policy; or on the project), or the grant
+ * must be declared as managed elsewhere. Services, jobs and worker pools.
  */
 import { CLOUD_RUN_DOCS, DEFAULT_COMPUTE_SA_RE, SECRET_ACCESSOR_ROLE, parseSecretName } from "../lib/cloud-run-limits";
 import { definePolicyConfig } from "../lib/config";
 import { PackStackPolicy } from "../lib/pack-policy";
-import { Identity, SecretKey, identitiesMatch, runtimeIdentity, secretGrants, secretKeysMatch, secretNamesMatch, serviceSecretRefs } from "../lib/secret-graph";
-import { cloudRunServicesIn, stackResources } from "../lib/stack-graph";
+import { Identity, SecretKey, grantCovers, runtimeIdentity, secretGrants, secretKeysMatch, secretNamesMatch, workloadSecretRefs } from "../lib/secret-graph";
+import { cloudRunWorkloadsIn, stackResources } from "../lib/stack-graph";
 
 const WILDCARD = "*";
 
-const config = definePolicyConfig({
+const config = definePolicyConfig("cloudrun-secret-accessor-grants", {
     externalGrants: {
         type: "array",
         items: {
@@ -24,7 +25,7 @@ const config = definePolicyConfig({
             additionalProperties: false,
         },
         default: [] as { secret: string; member: string }[],
-        description: "Accessor grants managed outside this stack (e.g. project-level IAM): { secret, member }, \"*\" matching any.",
+        description: "Accessor grants managed outside this stack (e.g. in another stack or at organization level): { secret, member }, \"*\" matching any.",
     },
 });
 
@@ -51,33 +52,34 @@ function distinctSecrets(keys: readonly SecretKey[]): SecretKey[] {
 export const cloudrunSecretAccessorGrants: PackStackPolicy = {
     name: "cloudrun-secret-accessor-grants",
     description:
-        `Stops Cloud Run services whose runtime service account lacks ${SECRET_ACCESSOR_ROLE} on a secret it reads (the deploy would fail). ` +
-        "Grant the role per secret with a SecretIamMember in the stack, or declare the grant in externalGrants.",
+        `Stops Cloud Run services, jobs and worker pools whose runtime service account lacks ${SECRET_ACCESSOR_ROLE} on a secret it reads (the deploy would fail). ` +
+        "Grant the role on the secret (SecretIamMember, SecretIamBinding, SecretIamPolicy) or on the project, or declare the grant in externalGrants.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        `For each secret the service reads add new gcp.secretmanager.SecretIamMember(..., { secretId: secret.id, role: "${SECRET_ACCESSOR_ROLE}", ` +
-        "member: serviceAccount.member }) for the service's template.serviceAccount; for project-level or other-stack grants add { secret, member } to externalGrants.",
+        `For each secret the workload reads add new gcp.secretmanager.SecretIamMember(..., { secretId: secret.id, role: "${SECRET_ACCESSOR_ROLE}", ` +
+        "member: serviceAccount.member }) for its template.serviceAccount (a project-level grant also works, but grants every secret); " +
+        "for grants made in another stack or above the project add { secret, member } to externalGrants.",
     url: CLOUD_RUN_DOCS.secrets,
     configSchema: config.schema,
     validateStack: (args, reportViolation) => {
         // Items are checked one by one: a hand-written config may hold anything.
         const externalGrants = (config.read(args).externalGrants as unknown[]).filter((g): g is ExternalGrant => typeof g === "object" && g !== null);
         const all = stackResources(args.resources);
-        const grants = secretGrants(all).filter((g) => g.role === SECRET_ACCESSOR_ROLE);
-        for (const { service, view } of cloudRunServicesIn(all)) {
-            const urn = service.resource.urn;
-            const refs = serviceSecretRefs(service, view, all);
-            // A reference unknown in preview can be any Secret the template depends on: require access to all of them.
+        const grants = secretGrants(all);
+        for (const { workload, view } of cloudRunWorkloadsIn(all)) {
+            const urn = workload.resource.urn;
+            const refs = workloadSecretRefs(workload, view, all);
+            // A reference unknown in preview can be any secret the template depends on: require access to all of them.
             const needed = distinctSecrets([...refs.named.map((r) => r.key), ...(refs.pending.length > 0 ? refs.dependencySecrets : [])]);
             if (refs.pending.length > 0 && refs.dependencySecrets.length === 0) {
                 reportViolation(`could not verify secret access: the references at ${refs.pending.map((p) => p.where).join(", ")} are not known during preview ` +
-                    "and the service depends on no Secret in this stack", urn);
+                    `and the ${view.noun} depends on no Secret Manager secret in this stack`, urn);
             }
             if (needed.length === 0) {
                 continue;
             }
-            const identity = runtimeIdentity(service, view, all);
+            const identity = runtimeIdentity(workload, view, all);
             if (identity.kind === "unresolved") {
                 const uncovered = needed.filter((secret) => !externalGrants.some((g) => externalGrantCovers(g, secret, { label: "" })));
                 if (uncovered.length > 0) {
@@ -88,10 +90,9 @@ export const cloudrunSecretAccessorGrants: PackStackPolicy = {
             }
             for (const secret of needed) {
                 for (const candidate of identity.candidates) {
-                    const granted = grants.some((g) =>
-                        g.secrets.some((s) => secretKeysMatch(s, secret)) && g.members.some((m) => identitiesMatch(m, candidate)));
+                    const granted = grants.some((g) => grantCovers(g, secret, candidate));
                     if (!granted && !externalGrants.some((g) => externalGrantCovers(g, secret, candidate))) {
-                        reportViolation(`${candidate.label} (the service's runtime service account) has no ${SECRET_ACCESSOR_ROLE} on secret ${secret.label}; ` +
+                        reportViolation(`${candidate.label} (the ${view.noun}'s runtime service account) has no ${SECRET_ACCESSOR_ROLE} on secret ${secret.label}; ` +
                             `add a SecretIamMember { secretId: <that secret>, role: "${SECRET_ACCESSOR_ROLE}", member: "serviceAccount:<email>" } or list it in externalGrants`, urn);
                     }
                 }

@@ -1,18 +1,20 @@
 /**
- * Env variables that break a revision or leak: reserved names Cloud Run rejects, hosts that mean "this
- * container" inside Cloud Run (REDIS_URL=redis://localhost:6379 took the backend down), credentials in
- * plain values, and Cloud SQL socket URLs with SSL parameters the socket refuses.
+ * Env variables that break a revision or leak: names Cloud Run reserves (it rejects the revision), hosts that
+ * mean "this container" in a single-container revision (REDIS_URL=redis://localhost:6379 took the backend
+ * down), credentials in plain values, and Cloud SQL socket URLs with SSL parameters the socket refuses.
+ * Services, jobs and worker pools; values are never shown in a message.
  */
-import { CLOUD_RUN_DOCS, ENV_LIMITS, RESERVED_ENV_NAMES, show } from "../lib/cloud-run-limits";
-import { ContainerView, EnvVarView } from "../lib/cloud-run-service";
+import { CLOUD_RUN_DOCS, ENV_LIMITS, INGRESS_ONLY_RESERVED_ENV_NAMES, JOB_RESERVED_ENV_NAMES, RESERVED_ENV_NAMES } from "../lib/cloud-run-limits";
 import { definePolicyConfig } from "../lib/config";
-import { cloudSqlSocketSslParam, credentialSuffixOf, hasUrlPassword, loopbackHostIn, maskCredentials } from "../lib/env-values";
+import { cloudSqlSocketSslParam, credentialSuffixOf, hasUrlPassword, loopbackHostIn } from "../lib/env-values";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { asString, isAbsent, isPresent, isUnknown } from "../lib/props";
-import { checkEveryContainer, validateServices } from "../lib/validation";
+import { asString, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "../lib/props";
+import { nameText } from "../lib/safe-text";
+import { ALL_WORKLOADS, checkEveryContainer, validateWorkloads } from "../lib/validation";
+import { ContainerView, EnvVarView, WorkloadView, ingressContainer } from "../lib/workload";
 
-const config = definePolicyConfig({
+const config = definePolicyConfig("cloudrun-service-env", {
     credentialNameSuffixes: {
         type: "array",
         items: { type: "string", minLength: 1 },
@@ -21,52 +23,82 @@ const config = definePolicyConfig({
     },
 });
 
-function containerEnvFindings(container: ContainerView, suffixes: readonly string[]): Finding[] {
+/** The names Cloud Run reserves for this container: what its contract injects. */
+function reservedNames(view: WorkloadView, container: ContainerView): readonly string[] {
+    if (view.kind === "job") {
+        return JOB_RESERVED_ENV_NAMES;
+    }
+    if (view.kind !== "service") {
+        return [];
+    }
+    const ingress = ingressContainer(view);
+    const isIngress = ingress.kind === "found" && ingress.container === container;
+    // PORT is injected into the ingress container only: a sidecar may set it.
+    return isIngress ? RESERVED_ENV_NAMES : RESERVED_ENV_NAMES.filter((n) => !INGRESS_ONLY_RESERVED_ENV_NAMES.includes(n));
+}
+
+interface EnvContext {
+    readonly view: WorkloadView;
+    readonly container: ContainerView;
+    readonly reserved: readonly string[];
+    readonly suffixes: readonly string[];
+}
+
+function containerEnvFindings(view: WorkloadView, container: ContainerView, suffixes: readonly string[]): Finding[] {
+    if (isUnknown(container.node)) {
+        return [needsKnown(container.node)];
+    }
     if (isUnknown(container.envList)) {
         return [needsKnown(container.envList)];
     }
+    const ctx: EnvContext = { view, container, reserved: reservedNames(view, container), suffixes };
     const tooMany = container.env.length > ENV_LIMITS.maxVariables
         ? [problem(`${container.label}: ${container.env.length} env variables exceed Cloud Run's ${ENV_LIMITS.maxVariables}`)]
         : [];
-    return [...tooMany, ...container.env.flatMap((env) => envVarFindings(container, env, suffixes))];
+    return [...tooMany, ...container.env.flatMap((env) => envVarFindings(ctx, env))];
 }
 
-function envVarFindings(container: ContainerView, env: EnvVarView, suffixes: readonly string[]): Finding[] {
+function envVarFindings(ctx: EnvContext, env: EnvVarView): Finding[] {
     if (isUnknown(env.node)) {
         return [needsKnown(env.node)];
     }
     if (isUnknown(env.name)) {
-        return [needsKnown(env.name)];
+        // The value's own checks do not depend on the name; the credential-suffix check does.
+        return [needsKnown(env.name), ...valueFindings(ctx, `${ctx.container.label} env (name not known yet)`, undefined, env)];
     }
     const name = asString(env.name);
-    if (name === undefined) {
-        return [problem(`${container.label}: an env variable has no name (${show(env.name.value)})`)];
+    if (name === undefined || name === "") {
+        return [problem(`${ctx.container.label}: an env variable has no name`)];
     }
-    const where = `${container.label} env ${name}`;
-    return [...nameFindings(where, name), ...valueFindings(where, name, env, suffixes)];
+    const shown = nameText(name, "env");
+    if (shown === undefined) {
+        return [problem(`${ctx.container.label}: an env variable's name is not a valid env name (letters, digits, _; not starting with a digit)`)];
+    }
+    const where = `${ctx.container.label} env ${shown}`;
+    return [...nameFindings(ctx, where, shown), ...valueFindings(ctx, where, shown, env)];
 }
 
-function nameFindings(where: string, name: string): Finding[] {
-    if (RESERVED_ENV_NAMES.includes(name)) {
-        return [problem(`${where}: ${name} is reserved (Cloud Run sets ${RESERVED_ENV_NAMES.join(", ")} itself and rejects the revision); remove it` +
-            (name === "PORT" ? " and set the container port with ports.containerPort" : ""))];
+function nameFindings(ctx: EnvContext, where: string, name: string): Finding[] {
+    if (!ctx.reserved.includes(name)) {
+        return [];
     }
-    return ENV_LIMITS.nameRe.test(name) ? [] : [problem(`${where}: the name is not a valid env name (letters, digits, _; not starting with a digit)`)];
+    return [problem(`${where}: ${name} is reserved (Cloud Run sets it itself and rejects the revision); remove it` +
+        (name === "PORT" ? " and set the container port with ports.containerPort" : ""))];
 }
 
-function valueFindings(where: string, name: string, env: EnvVarView, suffixes: readonly string[]): Finding[] {
+function valueFindings(ctx: EnvContext, where: string, name: string | undefined, env: EnvVarView): Finding[] {
     if (isAbsent(env.value)) {
         return [];
     }
     const findings: Finding[] = [];
-    if (isPresent(env.source)) {
-        findings.push(problem(`${where}: sets both value and a secret reference; keep only valueSource.secretKeyRef`));
+    if (isPresent(zeroAsAbsent(env.source))) {
+        findings.push(problem(`${where}: sets both value and a secret reference; keep only ${ctx.view.generation === "v1" ? "valueFrom" : "valueSource"}.secretKeyRef`));
     }
     // A literal (even one computed from another output) is a plain value whatever its content.
-    const suffix = credentialSuffixOf(name, suffixes);
-    if (suffix !== undefined && env.value.value !== "") {
-        findings.push(problem(`${where}: a name ending ${suffix} holds a credential but has a plain value (not shown); ` +
-            "store it in Secret Manager and use valueSource.secretKeyRef"));
+    const suffix = name === undefined ? undefined : credentialSuffixOf(name, ctx.suffixes);
+    if (suffix !== undefined) {
+        findings.push(problem(`${where}: a name ending ${suffix} holds a credential but has a plain value; ` +
+            "store it in Secret Manager and reference it with a secretKeyRef"));
     }
     if (isUnknown(env.value)) {
         return [...findings, needsKnown(env.value)];
@@ -75,18 +107,18 @@ function valueFindings(where: string, name: string, env: EnvVarView, suffixes: r
     if (value === undefined) {
         return findings;
     }
-    const shown = maskCredentials(value);
     const loopback = loopbackHostIn(value);
-    if (loopback !== undefined) {
-        findings.push(problem(`${where}=${shown} points at ${loopback}, which inside Cloud Run is the container itself; ` +
+    // With sidecars, localhost is the instance's other containers (a proxy or cache sidecar): a real address.
+    if (loopback !== undefined && ctx.view.containers.length === 1) {
+        findings.push(problem(`${where} points at a loopback host, which in a single-container revision is the container itself; ` +
             "use the real host (e.g. the Memorystore/Cloud SQL private IP) from a secret"));
     }
     if (hasUrlPassword(value)) {
-        findings.push(problem(`${where}=${shown} carries a password in a plain value; move the whole URL to Secret Manager and use valueSource.secretKeyRef`));
+        findings.push(problem(`${where} carries a password in a plain value; move the whole URL to Secret Manager and use a secretKeyRef`));
     }
     const sslParam = cloudSqlSocketSslParam(value);
     if (sslParam !== undefined) {
-        findings.push(problem(`${where}=${shown} is a Cloud SQL unix-socket URL with ${sslParam}=, which the socket connection rejects; remove the ${sslParam} parameter`));
+        findings.push(problem(`${where} is a Cloud SQL unix-socket URL with ${sslParam}=, which the socket connection rejects; remove the ${sslParam} parameter`));
     }
     if (value.length > ENV_LIMITS.maxValueLength) {
         findings.push(problem(`${where}: value is ${value.length} characters, over Cloud Run's ${ENV_LIMITS.maxValueLength}`));
@@ -97,18 +129,20 @@ function valueFindings(where: string, name: string, env: EnvVarView, suffixes: r
 export const cloudrunServiceEnv: PackResourcePolicy = {
     name: "cloudrun-service-env",
     description:
-        "Stops env variables that break or leak a revision: reserved names (PORT, K_*), localhost/loopback hosts, credentials in plain values, " +
-        "and Cloud SQL socket URLs with sslmode/ssl. Remove reserved names, point at real hosts, and move credentials to Secret Manager.",
+        "Stops env variables that break or leak a revision: reserved names (a service's PORT on the ingress container, K_*; a job's CLOUD_RUN_*), " +
+        "localhost in a single-container revision, credentials in plain values, and Cloud SQL socket URLs with sslmode/ssl. " +
+        "Remove reserved names, point at real hosts, and move credentials to Secret Manager.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        `Remove ${RESERVED_ENV_NAMES.join(", ")} from env (Cloud Run sets them). Replace localhost, 127.x.x.x and ::1 with the service's real address. ` +
-        "Put any URL with user:password@ and any *_PASSWORD/*_SECRET/*_TOKEN/*_KEY value in Secret Manager and reference it with valueSource.secretKeyRef. " +
-        "Drop sslmode/ssl from Cloud SQL /cloudsql/ socket URLs.",
+        `Remove ${RESERVED_ENV_NAMES.join(", ")} from a service's env (Cloud Run sets them; a sidecar may set PORT) and ${JOB_RESERVED_ENV_NAMES.join(", ")} from a job's. ` +
+        "Replace localhost, 127.x.x.x and ::1 with the real address unless a sidecar serves it. " +
+        "Put any URL with user:password@ and any *_PASSWORD/*_SECRET/*_TOKEN/*_KEY value in Secret Manager and reference it with " +
+        "valueSource.secretKeyRef (v1: valueFrom.secretKeyRef). Drop sslmode/ssl from Cloud SQL /cloudsql/ socket URLs.",
     url: CLOUD_RUN_DOCS.containerContract,
     configSchema: config.schema,
-    validateResource: validateServices((view, args) => {
+    validateResource: validateWorkloads(ALL_WORKLOADS, (view, args) => {
         const suffixes = config.read(args).credentialNameSuffixes.filter((s): s is string => typeof s === "string");
-        return checkEveryContainer(view, (container) => containerEnvFindings(container, suffixes));
+        return checkEveryContainer(view, (container) => containerEnvFindings(view, container, suffixes));
     }),
 };

@@ -1,13 +1,14 @@
 /**
- * A tag (":latest", ":v1") can point at a different image tomorrow, so a revision is not reproducible and a
- * rollback may not roll back. Every container image must be pinned by digest.
+ * A tag (":latest", ":v1") can point at a different image tomorrow: `pulumi up` after a push under the same
+ * tag sees no change and deploys nothing, and a rollback may not roll back. Every container image of a
+ * service, job or worker pool must be pinned by digest.
  */
-import { CLOUD_RUN_DOCS, show } from "../lib/cloud-run-limits";
-import { ContainerView } from "../lib/cloud-run-service";
+import { CLOUD_RUN_DOCS } from "../lib/cloud-run-limits";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
 import { asString, isUnknown } from "../lib/props";
-import { checkEveryContainer, validateServices } from "../lib/validation";
+import { ALL_WORKLOADS, checkEveryContainer, validateWorkloads } from "../lib/validation";
+import { ContainerView } from "../lib/workload";
 
 /** An image reference that ends in a sha256 digest. */
 const DIGEST_PINNED_RE = /@sha256:[0-9a-f]{64}$/;
@@ -20,7 +21,7 @@ function imageFindings(container: ContainerView): Finding[] {
     if (image !== undefined && DIGEST_PINNED_RE.test(image)) {
         return [];
     }
-    return [problem(`${container.label}: image ${show(container.image.value)} is not pinned by digest; ` +
+    return [problem(`${container.label}: the image is ${image ? "not pinned by digest (a tag or a bare name)" : "not set"}; ` +
         "use <registry>/<repo>@sha256:<64 hex> (e.g. the docker Image's repoDigest output)")];
 }
 
@@ -34,5 +35,5 @@ export const cloudrunServiceImageDigest: PackResourcePolicy = {
     remediationSteps:
         "Build and push the image in the stack and pass its digest reference (docker.Image repoDigest, or registry/repo@sha256:...) as the container image.",
     url: CLOUD_RUN_DOCS.images,
-    validateResource: validateServices((view) => checkEveryContainer(view, imageFindings)),
+    validateResource: validateWorkloads(ALL_WORKLOADS, (view) => checkEveryContainer(view, imageFindings)),
 };

@@ -1,14 +1,14 @@
 /**
  * Without a liveness probe an instance that hangs after startup keeps receiving traffic until it is
- * recycled. Advisory: the revision still deploys.
+ * recycled. Advisory: the revision still deploys. Cloud Run's liveness bounds are cloudrun-service-valid-probes.
  */
 import { CLOUD_RUN_DOCS } from "../lib/cloud-run-limits";
-import { ContainerView } from "../lib/cloud-run-service";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { PROBE_KINDS, probeKindsFindings, probePortFindings } from "../lib/probes";
+import { PROBE_HANDLERS, probePortFindings } from "../lib/probes";
 import { isAbsent, isUnknown } from "../lib/props";
-import { checkServingContainer, validateServices } from "../lib/validation";
+import { checkIngressContainer, validateWorkloads } from "../lib/validation";
+import { ContainerView } from "../lib/workload";
 
 function livenessProbeFindings(container: ContainerView): Finding[] {
     const probe = container.livenessProbe;
@@ -18,25 +18,22 @@ function livenessProbeFindings(container: ContainerView): Finding[] {
     if (isAbsent(probe)) {
         return [problem(
             `${container.label} has no liveness probe, so a hung instance keeps serving errors; ` +
-            "add livenessProbe: { httpGet: { path: \"/healthz\" } } (or grpc)",
+            "add livenessProbe: { httpGet: { path: \"/healthz\" } } (or grpc, tcpSocket)",
         )];
     }
-    return [
-        ...probeKindsFindings(container, probe, PROBE_KINDS.liveness, "liveness probe"),
-        ...probePortFindings(container, probe, PROBE_KINDS.liveness, "liveness probe"),
-    ];
+    return probePortFindings(container, probe, "liveness probe");
 }
 
 export const cloudrunServiceLivenessProbe: PackResourcePolicy = {
     name: "cloudrun-service-liveness-probe",
     description:
-        "Warns when the serving container has no usable liveness probe, so a hung instance would keep getting traffic. " +
-        "Add an HTTP or gRPC liveness probe on the container port.",
+        "Warns when a service's ingress container has no liveness probe, so a hung instance would keep getting traffic. " +
+        "Add a liveness probe on the container port.",
     enforcementLevel: "advisory",
     severity: "medium",
     remediationSteps:
-        `Add livenessProbe to the serving container with exactly one of ${PROBE_KINDS.liveness.join(" or ")}, ` +
+        `Add livenessProbe to the ingress container with exactly one of ${PROBE_HANDLERS.join(", ")}, ` +
         "pointing at a cheap health endpoint on the container port (leave port unset to use it).",
     url: CLOUD_RUN_DOCS.healthChecks,
-    validateResource: validateServices((view) => checkServingContainer(view, livenessProbeFindings)),
+    validateResource: validateWorkloads(["service"], (view) => checkIngressContainer(view, livenessProbeFindings)),
 };

@@ -1,22 +1,23 @@
 /**
- * The backend serves long requests; Cloud Run's default 300 s timeout cut them off. The request timeout
- * must be set, within a configured range and within Cloud Run's maximum.
+ * The backend serves long requests; Cloud Run's default 300 s timeout cut them off. A service's request
+ * timeout (unset: Cloud Run's 300 s) must be at least the team minimum, and Cloud Run rejects one above 3600 s.
+ * Jobs have task timeouts, not request timeouts.
  */
-import { CLOUD_RUN_DOCS, REQUEST_TIMEOUT_LIMITS, parseDurationSeconds, show } from "../lib/cloud-run-limits";
-import { ServiceView } from "../lib/cloud-run-service";
+import { CLOUD_RUN_DOCS, REQUEST_TIMEOUT_LIMITS, parseDurationSeconds } from "../lib/cloud-run-limits";
 import { definePolicyConfig } from "../lib/config";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { asNumber, isAbsent, isUnknown } from "../lib/props";
-import { validateServices } from "../lib/validation";
+import { asNumber, isAbsent, isUnknown, zeroAsAbsent } from "../lib/props";
+import { validateWorkloads } from "../lib/validation";
+import { WorkloadView } from "../lib/workload";
 
-const config = definePolicyConfig({
+const config = definePolicyConfig("cloudrun-service-request-timeout", {
     minSeconds: {
         type: "integer",
         default: 600,
         minimum: REQUEST_TIMEOUT_LIMITS.minSeconds,
         maximum: REQUEST_TIMEOUT_LIMITS.maxSeconds,
-        description: "Shortest request timeout allowed, in seconds.",
+        description: `Team minimum request timeout, in seconds; an unset timeout counts as Cloud Run's ${REQUEST_TIMEOUT_LIMITS.defaultSeconds}s.`,
     },
     maxSeconds: {
         type: "integer",
@@ -28,35 +29,41 @@ const config = definePolicyConfig({
 });
 
 /** The timeout in seconds: v2 writes a Duration string ("600s"), v1 a number of seconds. */
-function requestTimeoutSeconds(view: ServiceView): number | undefined {
-    return view.generation === "v2" ? parseDurationSeconds(view.timeout.value) : asNumber(view.timeout);
+function requestTimeoutSeconds(view: WorkloadView, value: unknown): number | undefined {
+    return view.generation === "v2" ? parseDurationSeconds(value) : asNumber({ value, path: [] });
 }
 
-function timeoutFindings(view: ServiceView, minSeconds: number, maxSeconds: number): Finding[] {
-    const field = view.generation === "v2" ? "template.timeout" : "template.spec.timeoutSeconds";
-    const wanted = view.generation === "v2" ? `"${minSeconds}s"` : String(minSeconds);
-    const fix = `set ${field} to between ${minSeconds} and ${maxSeconds} seconds, e.g. ${wanted}`;
-    if (isUnknown(view.timeout)) {
-        return [needsKnown(view.timeout)];
-    }
-    if (isAbsent(view.timeout)) {
-        return [problem(`request timeout is unset, so Cloud Run's default of ${REQUEST_TIMEOUT_LIMITS.defaultSeconds}s applies; ${fix}`)];
-    }
-    const seconds = requestTimeoutSeconds(view);
-    if (seconds === undefined) {
-        return [problem(`request timeout ${show(view.timeout.value)} is not a duration Cloud Run accepts; ${fix}`)];
-    }
+function timeoutFindings(view: WorkloadView, minSeconds: number, maxSeconds: number): Finding[] {
+    const field = view.fields.timeout;
     const upper = Math.min(maxSeconds, REQUEST_TIMEOUT_LIMITS.maxSeconds);
+    const wanted = view.generation === "v2" ? `"${minSeconds}s"` : String(minSeconds);
+    const fix = `set ${field} to between ${minSeconds} and ${upper} seconds, e.g. ${wanted}`;
+    const timeout = zeroAsAbsent(view.timeout);
+    if (isUnknown(timeout)) {
+        return [needsKnown(timeout)];
+    }
+    if (isAbsent(timeout)) {
+        return REQUEST_TIMEOUT_LIMITS.defaultSeconds < minSeconds
+            ? [problem(`request timeout is unset, so Cloud Run's default of ${REQUEST_TIMEOUT_LIMITS.defaultSeconds}s applies, below the team minimum ${minSeconds}s; ${fix}`)]
+            : [];
+    }
+    const seconds = requestTimeoutSeconds(view, timeout.value);
+    if (seconds === undefined) {
+        return [problem(`request timeout is not a duration Cloud Run accepts (${view.generation === "v2" ? 'a string such as "600s"' : "a number of seconds"}); ${fix}`)];
+    }
+    if (seconds > REQUEST_TIMEOUT_LIMITS.maxSeconds) {
+        return [problem(`request timeout ${seconds}s is above Cloud Run's maximum of ${REQUEST_TIMEOUT_LIMITS.maxSeconds}s (Cloud Run rejects it); ${fix}`)];
+    }
     return seconds < minSeconds || seconds > upper
-        ? [problem(`request timeout ${show(view.timeout.value)} (${seconds}s) is outside ${minSeconds}-${upper}s; ${fix}`)]
+        ? [problem(`request timeout ${seconds}s is outside the team range ${minSeconds}-${upper}s; ${fix}`)]
         : [];
 }
 
 export const cloudrunServiceRequestTimeout: PackResourcePolicy = {
     name: "cloudrun-service-request-timeout",
     description:
-        `Stops revisions whose request timeout is unset (Cloud Run's ${REQUEST_TIMEOUT_LIMITS.defaultSeconds}s default) or outside the allowed range. ` +
-        "Set template.timeout (v1: template.spec.timeoutSeconds) between minSeconds and maxSeconds.",
+        `Stops services whose request timeout is above Cloud Run's ${REQUEST_TIMEOUT_LIMITS.maxSeconds}s maximum or, as a team requirement, below minSeconds ` +
+        `(unset means Cloud Run's ${REQUEST_TIMEOUT_LIMITS.defaultSeconds}s). Set template.timeout (v1: template.spec.timeoutSeconds) within the range.`,
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
@@ -64,7 +71,7 @@ export const cloudrunServiceRequestTimeout: PackResourcePolicy = {
         `no less than minSeconds and no more than maxSeconds (Cloud Run allows at most ${REQUEST_TIMEOUT_LIMITS.maxSeconds}s).`,
     url: CLOUD_RUN_DOCS.requestTimeout,
     configSchema: config.schema,
-    validateResource: validateServices((view, args) => {
+    validateResource: validateWorkloads(["service"], (view, args) => {
         const { minSeconds, maxSeconds } = config.read(args);
         return timeoutFindings(view, minSeconds, maxSeconds);
     }),

@@ -1,80 +1,81 @@
 /**
- * A revision that starts with Cloud Run's default 1 CPU / 512Mi starved the backend during startup. Every
- * container must declare CPU and memory limits at or above a floor.
+ * Team requirement: a revision that started with Cloud Run's default 1 CPU / 512Mi starved the backend during
+ * startup. The main container (a service's ingress container; a job's or worker pool's first container, or
+ * every container with everyContainer) must declare CPU and memory limits at or above a floor.
  */
-import { CLOUD_RUN_DOCS, DEFAULT_RESOURCES, parseCpu, parseMemoryMiB, show } from "../lib/cloud-run-limits";
-import { ContainerView } from "../lib/cloud-run-service";
+import { CLOUD_RUN_DOCS, CPU_LIMITS, DEFAULT_RESOURCES, MEMORY_LIMITS_MIB, formatMiB, parseCpu, parseMemoryMiB } from "../lib/cloud-run-limits";
 import { definePolicyConfig } from "../lib/config";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { PropNode, isAbsent, isUnknown } from "../lib/props";
-import { checkEveryContainer, validateServices } from "../lib/validation";
+import { PropNode, isAbsent, isUnknown, zeroAsAbsent } from "../lib/props";
+import { ALL_WORKLOADS, checkMainContainers, validateWorkloads } from "../lib/validation";
+import { ContainerView } from "../lib/workload";
 
-const config = definePolicyConfig({
+/** A positive Kubernetes quantity (no lookahead: the engine's validator is RE2). */
+const POSITIVE_MEMORY_PATTERN = "^([1-9][0-9]*(\\.[0-9]+)?|0\\.[0-9]*[1-9][0-9]*)(Ki|Mi|Gi|Ti|k|M|G|T)?$";
+
+const config = definePolicyConfig("cloudrun-service-resource-floor", {
     minCpu: {
         type: "number",
         default: 2,
         exclusiveMinimum: 0,
-        description: "Smallest CPU limit a container may declare.",
+        maximum: CPU_LIMITS.max,
+        description: `Smallest CPU limit the main container may declare (at most ${CPU_LIMITS.max}).`,
     },
     minMemory: {
         type: "string",
         default: "2Gi",
-        pattern: "^[0-9]+(\\.[0-9]+)?(Ki|Mi|Gi|Ti|k|M|G|T)?$",
-        description: "Smallest memory limit a container may declare, as a quantity such as \"2Gi\".",
+        pattern: POSITIVE_MEMORY_PATTERN,
+        description: `Smallest memory limit the main container may declare, as a positive quantity such as "2Gi" (at most ${formatMiB(MEMORY_LIMITS_MIB.max)}).`,
     },
+    everyContainer: {
+        type: "boolean",
+        default: false,
+        description: "Apply the floor to every container (sidecars too), not only the main one.",
+    },
+}, (cfg) => {
+    const mib = parseMemoryMiB(cfg.minMemory);
+    return mib === undefined || mib > MEMORY_LIMITS_MIB.max ? [`minMemory must be a memory quantity up to ${formatMiB(MEMORY_LIMITS_MIB.max)}`] : [];
 });
-
-interface Floor {
-    minCpu: number;
-    minMemoryText: string;
-    minMemoryMiB: number;
-}
-
-function belowFloor(container: ContainerView, floor: Floor): Finding[] {
-    return [
-        ...limitBelow(container, "cpu", container.cpu, `${DEFAULT_RESOURCES.cpu} CPU`, parseCpu, floor.minCpu, String(floor.minCpu)),
-        ...limitBelow(container, "memory", container.memory, DEFAULT_RESOURCES.memory, parseMemoryMiB, floor.minMemoryMiB, floor.minMemoryText),
-    ];
-}
 
 function limitBelow(
     container: ContainerView, field: "cpu" | "memory", node: PropNode, cloudRunDefault: string,
-    parse: (value: unknown) => number | undefined, minimum: number, minimumText: string,
+    parse: (value: unknown) => number | undefined, minimum: number, minimumText: string, format: (n: number) => string,
 ): Finding[] {
     const fix = `set resources.limits.${field} to at least "${minimumText}"`;
-    if (isUnknown(node)) {
-        return [needsKnown(node)];
+    const set = zeroAsAbsent(node);
+    if (isUnknown(set)) {
+        return [needsKnown(set)];
     }
-    if (isAbsent(node)) {
+    if (isAbsent(set)) {
         return [problem(`${container.label}: ${field} limit is unset, so Cloud Run gives it the default ${cloudRunDefault}; ${fix}`)];
     }
-    const value = parse(node.value);
+    const value = parse(set.value);
     if (value === undefined) {
-        return [problem(`${container.label}: ${field} limit ${show(node.value)} is not a ${field} quantity; ${fix}`)];
+        return [problem(`${container.label}: ${field} limit is not a ${field} quantity; ${fix}`)];
     }
-    return value < minimum ? [problem(`${container.label}: ${field} limit ${show(node.value)} is below the floor "${minimumText}"; ${fix}`)] : [];
+    return value < minimum ? [problem(`${container.label}: ${field} limit ${format(value)} is below the floor "${minimumText}"; ${fix}`)] : [];
 }
 
 export const cloudrunServiceResourceFloor: PackResourcePolicy = {
     name: "cloudrun-service-resource-floor",
     description:
-        "Stops Cloud Run revisions that would start with too little CPU or memory (unset limits mean 1 CPU / 512Mi). " +
-        "Declare resources.limits.cpu and resources.limits.memory at or above the floor on every container.",
+        "Team requirement: stops revisions whose main container would start with too little CPU or memory (unset limits mean 1 CPU / 512Mi). " +
+        "Declare resources.limits.cpu and resources.limits.memory at or above the floor.",
     enforcementLevel: "mandatory",
     severity: "high",
     remediationSteps:
-        `On each container set resources: { limits: { cpu: "${config.defaults.minCpu}", memory: "${config.defaults.minMemory}" } } or more ` +
-        "(at least minCpu and minMemory). " +
+        `On the ingress container (a job's or worker pool's first container) set resources: { limits: { cpu: "${config.defaults.minCpu}", memory: "${config.defaults.minMemory}" } } or more ` +
+        "(at least minCpu and minMemory; everyContainer extends the floor to sidecars). " +
         "Pick a CPU/memory pair Cloud Run accepts (see cloudrun-service-valid-resources).",
     url: CLOUD_RUN_DOCS.cpu,
     configSchema: config.schema,
-    validateResource: validateServices((view, args) => {
-        const { minCpu, minMemory } = config.read(args);
-        const minMemoryMiB = parseMemoryMiB(minMemory);
-        const floor = minMemoryMiB === undefined
-            ? { minCpu, minMemoryText: config.defaults.minMemory, minMemoryMiB: parseMemoryMiB(config.defaults.minMemory) ?? 0 }
-            : { minCpu, minMemoryText: minMemory, minMemoryMiB };
-        return checkEveryContainer(view, (container) => belowFloor(container, floor));
+    validateResource: validateWorkloads(ALL_WORKLOADS, (view, args) => {
+        const { minCpu, minMemory, everyContainer } = config.read(args);
+        const minMemoryMiB = parseMemoryMiB(minMemory) ?? 0;
+        return checkMainContainers(view, everyContainer, (container) => [
+            ...limitBelow(container, "cpu", container.cpu, `${DEFAULT_RESOURCES.cpu} CPU`, parseCpu, minCpu, String(minCpu), String),
+            ...limitBelow(container, "memory", container.memory, DEFAULT_RESOURCES.memory, parseMemoryMiB, minMemoryMiB, minMemory, formatMiB),
+        ]);
     }),
 };

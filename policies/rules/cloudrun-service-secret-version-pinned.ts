@@ -1,24 +1,27 @@
 /**
  * Env secrets are read once when an instance starts, so "latest" lets instances of one revision run with
- * different values after a rotation. Advisory: pin a version and roll it with a new revision.
+ * different values after a rotation. Advisory: pin a version (a number or an alias) and roll it with a new
+ * revision.
  */
-import { CLOUD_RUN_DOCS, SECRET_VERSION_LATEST, show } from "../lib/cloud-run-limits";
-import { ContainerView } from "../lib/cloud-run-service";
+import { CLOUD_RUN_DOCS, SECRET_VERSION_LATEST } from "../lib/cloud-run-limits";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { asString, isAbsent, isPresent, isUnknown } from "../lib/props";
-import { checkEveryContainer, validateServices } from "../lib/validation";
+import { isAbsent, isPresent, isUnknown, zeroAsAbsent } from "../lib/props";
+import { nameText } from "../lib/safe-text";
+import { ALL_WORKLOADS, checkEveryContainer, validateWorkloads } from "../lib/validation";
+import { ContainerView } from "../lib/workload";
 
 function unpinnedSecretFindings(container: ContainerView): Finding[] {
     return container.env
-        .filter((env) => isPresent(env.secretKeyRef))
+        .filter((env) => isPresent(zeroAsAbsent(env.secretKeyRef)))
         .flatMap((env): Finding[] => {
-            if (isUnknown(env.secretKeyRef) || isUnknown(env.version)) {
-                return [needsKnown(isUnknown(env.secretKeyRef) ? env.secretKeyRef : env.version)];
+            const version = zeroAsAbsent(env.version);
+            if (isUnknown(env.secretKeyRef) || isUnknown(version)) {
+                return [needsKnown(isUnknown(env.secretKeyRef) ? env.secretKeyRef : version)];
             }
-            const where = `${container.label} env ${asString(env.name) ?? "(unnamed)"}`;
-            if (isAbsent(env.version) || env.version.value === SECRET_VERSION_LATEST) {
-                return [problem(`${where} reads secret version ${isAbsent(env.version) ? "(unset, i.e. latest)" : show(env.version.value)}; pin a numbered version`)];
+            const where = `${container.label} env ${nameText(env.name.value, "env") ?? "(unnamed)"}`;
+            if (isAbsent(version) || version.value === SECRET_VERSION_LATEST) {
+                return [problem(`${where} reads secret version ${isAbsent(version) ? "(unset, i.e. latest)" : SECRET_VERSION_LATEST}; pin a numbered version`)];
             }
             return [];
         });
@@ -35,5 +38,5 @@ export const cloudrunServiceSecretVersionPinned: PackResourcePolicy = {
         "Set valueSource.secretKeyRef.version (v1: valueFrom.secretKeyRef.key) to the numbered version, e.g. the SecretVersion's version output, " +
         "and deploy a new revision when the secret rotates.",
     url: CLOUD_RUN_DOCS.secrets,
-    validateResource: validateServices((view) => checkEveryContainer(view, unpinnedSecretFindings)),
+    validateResource: validateWorkloads(ALL_WORKLOADS, (view) => checkEveryContainer(view, unpinnedSecretFindings)),
 };

@@ -1,42 +1,53 @@
 /**
- * The failed revision ran without a startup probe, so Cloud Run used its default (TCP, one 240 s check):
- * a slow start killed it with no useful signal. The serving container must declare a startup probe that
- * Cloud Run accepts, checks the port the app listens on, tolerates a failed check, and covers the
- * expected startup time.
+ * Team requirement: the failed revision ran without a startup probe, so Cloud Run used its default (TCP, one
+ * 240 s check): a slow start killed it with no useful signal. The ingress container's startup probe (or, when
+ * it declares none, Cloud Run's default probe) must tolerate a failed check, cover the expected startup time,
+ * keep its window under the team cap, and check the port the app listens on. Cloud Run's own probe bounds are
+ * cloudrun-service-valid-probes.
  */
 import {
-    CLOUD_RUN_DOCS, DEFAULT_STARTUP_PROBE, MAX_STARTUP_BUDGET_SECONDS, ProbeTiming,
-    STARTUP_PROBE_LIMITS, show, startupProbeBoundProblems, startupTimingCovering, startupWindowSeconds, effectiveStartupTiming,
+    CLOUD_RUN_DOCS, DEFAULT_STARTUP_PROBE, MAX_STARTUP_BUDGET_SECONDS, ProbeTiming, SAFE_STARTUP_WINDOW_SECONDS,
+    STARTUP_PROBE_LIMITS, effectiveStartupTiming, startupTimingCovering, startupWindowSeconds,
 } from "../lib/cloud-run-limits";
-import { ContainerView } from "../lib/cloud-run-service";
 import { definePolicyConfig } from "../lib/config";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { PROBE_KINDS, containerPortOf, probeKindsFindings, probePortFindings } from "../lib/probes";
-import { PropNode, asNumber, at, isAbsent, isUnknown } from "../lib/props";
-import { checkServingContainer, validateServices } from "../lib/validation";
+import { probePortFindings, readProbeTiming } from "../lib/probes";
+import { isAbsent, isUnknown } from "../lib/props";
+import { numberText } from "../lib/safe-text";
+import { checkIngressContainer, validateWorkloads } from "../lib/validation";
+import { ContainerView, containerPortOf } from "../lib/workload";
 
-const config = definePolicyConfig({
+const config = definePolicyConfig("cloudrun-service-startup-probe", {
     minFailureThreshold: {
         type: "integer",
         default: 2,
         minimum: STARTUP_PROBE_LIMITS.minFailureThreshold,
-        description: "Fewest failed checks before Cloud Run gives up, so one slow check does not kill the revision.",
+        description: "Fewest failed checks before Cloud Run gives up, so one slow check does not kill the revision (Cloud Run's default probe has 1).",
     },
     expectedStartupSeconds: {
         type: "integer",
         default: 240,
-        minimum: 1,
+        minimum: 0,
         maximum: MAX_STARTUP_BUDGET_SECONDS,
-        description: "Seconds the app may need to start; the probe window (initialDelay + failureThreshold × period) must cover it.",
+        description: "Seconds the app may need to start; the probe window (initialDelay + failureThreshold × period) must cover it. 0: no startup budget.",
+    },
+    maxWindowSeconds: {
+        type: "integer",
+        default: SAFE_STARTUP_WINDOW_SECONDS,
+        minimum: 1,
+        description: "Team cap on failureThreshold × periodSeconds. Cloud Run states a 240 s cap for jobs and worker pools only, not for services.",
+    },
+    probePortMustMatch: {
+        type: "boolean",
+        default: true,
+        description: "Require a probe port, when set, to equal the container port (a team check: Cloud Run accepts any port).",
     },
 });
 type Config = ReturnType<typeof config.read>;
 
-const TIMING_FIELDS = ["initialDelaySeconds", "periodSeconds", "timeoutSeconds", "failureThreshold"] as const;
-
 function suggestionText(cfg: Config): string {
-    const t = startupTimingCovering(cfg.expectedStartupSeconds, {
+    const t = startupTimingCovering(Math.max(cfg.expectedStartupSeconds, 1), {
         periodSeconds: STARTUP_PROBE_LIMITS.defaults.periodSeconds,
         timeoutSeconds: STARTUP_PROBE_LIMITS.defaults.timeoutSeconds,
         minFailureThreshold: cfg.minFailureThreshold,
@@ -51,46 +62,45 @@ function startupProbeFindings(container: ContainerView, cfg: Config): Finding[] 
         return [needsKnown(probe)];
     }
     if (isAbsent(probe)) {
+        // Cloud Run's default probe is judged like any other: it passes a team that accepts one 240 s check.
+        const problems = timingProblems(DEFAULT_STARTUP_PROBE, cfg);
+        if (problems.length === 0) {
+            return [];
+        }
         const port = containerPortOf(container);
         const d = DEFAULT_STARTUP_PROBE;
         return [problem(
-            `${container.label} has no startup probe, so Cloud Run runs its default: a TCP check on port ${isUnknown(port) ? "(the container port)" : show(port.value)} with ` +
-            `timeoutSeconds ${d.timeoutSeconds}, periodSeconds ${d.periodSeconds}, failureThreshold ${d.failureThreshold} — ` +
-            `one failed check kills the revision. Add a startup probe (${suggestionText(cfg)}).`,
+            `${container.label} has no startup probe, so Cloud Run runs its default: a TCP check on port ${numberText(port.value) ?? "(the container port)"} with ` +
+            `timeoutSeconds ${d.timeoutSeconds}, periodSeconds ${d.periodSeconds}, failureThreshold ${d.failureThreshold} — ${problems.join("; ")}. ` +
+            `Add a startup probe (${suggestionText(cfg)}).`,
         )];
     }
-    return [...probeKindsFindings(container, probe, PROBE_KINDS.startup, "startup probe"), ...probePortFindings(container, probe, PROBE_KINDS.startup, "startup probe"), ...timingFindings(container, probe, cfg)];
+    const read = readProbeTiming(probe);
+    if (read.unknownNodes.length > 0 || read.notNumbers.length > 0) {
+        // Defaults standing in for unknown or broken fields would give wrong verdicts; bounds are valid-probes' call.
+        return [...read.unknownNodes.map(needsKnown), ...(cfg.probePortMustMatch ? probePortFindings(container, probe, "startup probe") : [])];
+    }
+    return [
+        ...timingProblems(read.timing, cfg).map((p) => problem(`${container.label}: startup probe ${p} (${suggestionText(cfg)})`)),
+        ...(cfg.probePortMustMatch ? probePortFindings(container, probe, "startup probe") : []),
+    ];
 }
 
-function timingFindings(container: ContainerView, probe: PropNode, cfg: Config): Finding[] {
-    const timing: ProbeTiming = {};
-    const findings: Finding[] = [];
-    for (const field of TIMING_FIELDS) {
-        const node = at(probe, field);
-        if (isUnknown(node)) {
-            findings.push(needsKnown(node));
-        } else if (!isAbsent(node)) {
-            const value = asNumber(node);
-            if (value === undefined) {
-                findings.push(problem(`${container.label}: startup probe ${field} ${show(node.value)} is not a number`));
-            } else {
-                timing[field] = value;
-            }
-        }
-    }
-    if (findings.length > 0) {
-        return findings; // Defaults standing in for unknown or broken fields would give wrong verdicts.
-    }
-    const label = `${container.label}: startup probe`;
+/** What the team asks of a startup probe's timing, as phrases. */
+function timingProblems(timing: ProbeTiming, cfg: Config): string[] {
     const effective = effectiveStartupTiming(timing);
     const window = startupWindowSeconds(timing);
+    const failureWindow = effective.failureThreshold * effective.periodSeconds;
     return [
-        ...startupProbeBoundProblems(timing).map((p) => problem(`${label} ${p} (Cloud Run rejects it)`)),
         ...(effective.failureThreshold < cfg.minFailureThreshold
-            ? [problem(`${label} failureThreshold ${effective.failureThreshold} is below ${cfg.minFailureThreshold}: one slow check would kill the revision`)]
+            ? [`failureThreshold ${effective.failureThreshold} is below the team minimum ${cfg.minFailureThreshold}: one slow check would kill the revision`]
             : []),
         ...(window < cfg.expectedStartupSeconds
-            ? [problem(`${label} window initialDelaySeconds + failureThreshold × periodSeconds = ${window}s is shorter than the expected startup of ${cfg.expectedStartupSeconds}s (${suggestionText(cfg)})`)]
+            ? [`window initialDelaySeconds + failureThreshold × periodSeconds = ${window}s is shorter than the expected startup of ${cfg.expectedStartupSeconds}s`]
+            : []),
+        ...(failureWindow > cfg.maxWindowSeconds
+            ? [`failureThreshold × periodSeconds = ${failureWindow}s exceeds the team cap maxWindowSeconds ${cfg.maxWindowSeconds}s (not a Cloud Run rule for services); ` +
+                "use a shorter period or add initialDelaySeconds instead"]
             : []),
     ];
 }
@@ -98,20 +108,18 @@ function timingFindings(container: ContainerView, probe: PropNode, cfg: Config):
 export const cloudrunServiceStartupProbe: PackResourcePolicy = {
     name: "cloudrun-service-startup-probe",
     description:
-        "Stops revisions whose serving container would be killed during startup: no startup probe (Cloud Run's default TCP 240s×1), " +
-        "a probe Cloud Run rejects, the wrong port, or a window shorter than the startup. Declare a valid startup probe covering the expected startup time.",
+        "Team requirement: stops services whose ingress container would be killed during startup: Cloud Run's default probe (TCP 240s×1) or a probe " +
+        "that gives up after one failed check, a window shorter than the expected startup, or a probe on another port. Declare a startup probe covering the startup time.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
-        "Add startupProbe to the serving container with exactly one of httpGet, tcpSocket or grpc on the container port; " +
-        `keep initialDelaySeconds ≤ ${STARTUP_PROBE_LIMITS.maxInitialDelaySeconds}, periodSeconds ≤ ${STARTUP_PROBE_LIMITS.maxPeriodSeconds}, ` +
-        `timeoutSeconds ≤ periodSeconds and failureThreshold × periodSeconds ≤ ${STARTUP_PROBE_LIMITS.maxWindowSeconds}; ` +
-        "use failureThreshold ≥ minFailureThreshold and make initialDelaySeconds + failureThreshold × periodSeconds ≥ expectedStartupSeconds " +
-        `(${suggestionText(config.defaults)}).`,
+        "Add startupProbe to the ingress container with one of httpGet, tcpSocket or grpc on the container port; " +
+        "use failureThreshold ≥ minFailureThreshold, make initialDelaySeconds + failureThreshold × periodSeconds ≥ expectedStartupSeconds " +
+        `and keep failureThreshold × periodSeconds ≤ maxWindowSeconds (${suggestionText(config.defaults)}).`,
     url: CLOUD_RUN_DOCS.healthChecks,
     configSchema: config.schema,
-    validateResource: validateServices((view, args) => {
+    validateResource: validateWorkloads(["service"], (view, args) => {
         const cfg = config.read(args);
-        return checkServingContainer(view, (container) => startupProbeFindings(container, cfg));
+        return checkIngressContainer(view, (container) => startupProbeFindings(container, cfg));
     }),
 };

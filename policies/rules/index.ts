@@ -16,15 +16,25 @@ import { cloudrunServiceRequiredSecretEnv } from "./cloudrun-service-required-se
 import { cloudrunServiceResourceFloor } from "./cloudrun-service-resource-floor";
 import { cloudrunServiceSecretVersionPinned } from "./cloudrun-service-secret-version-pinned";
 import { cloudrunServiceStartupProbe } from "./cloudrun-service-startup-probe";
+import { cloudrunServiceValidContainers } from "./cloudrun-service-valid-containers";
+import { cloudrunServiceValidProbes } from "./cloudrun-service-valid-probes";
 import { cloudrunServiceValidResources } from "./cloudrun-service-valid-resources";
+import { cloudrunServiceValidScaling } from "./cloudrun-service-valid-scaling";
+import { cloudrunServiceValidVpc } from "./cloudrun-service-valid-vpc";
 import { cloudrunServiceVpcEgress } from "./cloudrun-service-vpc-egress";
 import { vpcaccessConnectorValid } from "./vpcaccess-connector-valid";
 
 export const PACK_NAME = "cloud-run-guardrails";
 
 export const ALL_POLICIES: readonly PackPolicy[] = [
-    cloudrunServiceResourceFloor,
+    // Cloud Run's own rules: what it rejects, mandatory in every profile.
     cloudrunServiceValidResources,
+    cloudrunServiceValidProbes,
+    cloudrunServiceValidScaling,
+    cloudrunServiceValidContainers,
+    cloudrunServiceValidVpc,
+    // Team requirements and hygiene; policy-config.generic.json relaxes the team requirements.
+    cloudrunServiceResourceFloor,
     cloudrunServiceStartupProbe,
     cloudrunServiceLivenessProbe,
     cloudrunServiceRequestTimeout,

@@ -5,7 +5,7 @@
 import { CLOUD_RUN_DOCS, CONNECTOR_LIMITS, ConnectorSpec, connectorProblems } from "../lib/cloud-run-limits";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { PropNode, at, isAbsent, isUnknown } from "../lib/props";
+import { PropNode, at, isAbsent, isUnknown, zeroAsAbsent } from "../lib/props";
 import { RESOURCE_TYPES } from "../lib/resource-types";
 import { validateTypes } from "../lib/validation";
 
@@ -15,7 +15,7 @@ function connectorFindings(root: PropNode): Finding[] {
     const spec: ConnectorSpec = {};
     const pending: Finding[] = [];
     for (const field of SPEC_FIELDS) {
-        const node = at(root, field);
+        const node = zeroAsAbsent(at(root, field));
         if (isUnknown(node)) {
             pending.push(needsKnown(node));
         } else if (!isAbsent(node)) {
@@ -29,9 +29,9 @@ function connectorFindings(root: PropNode): Finding[] {
 
 /** The connector needs a range plus a network, or an existing subnet. */
 function networkFindings(root: PropNode): Finding[] {
-    const hasRange = !isAbsent(at(root, "ipCidrRange"));
-    const hasNetwork = !isAbsent(at(root, "network"));
-    const hasSubnet = !isAbsent(at(root, "subnet"));
+    const hasRange = !isAbsent(zeroAsAbsent(at(root, "ipCidrRange")));
+    const hasNetwork = !isAbsent(zeroAsAbsent(at(root, "network")));
+    const hasSubnet = !isAbsent(zeroAsAbsent(at(root, "subnet")));
     if (hasSubnet || (hasRange && hasNetwork)) {
         return [];
     }

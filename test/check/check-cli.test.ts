@@ -128,7 +128,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         const stack = stagingVariant("bad-memory", (s) => (s.resources = { cpu: "2", memory: "lots" }));
         const run = await runCheck(["--stack", stack]);
         expect(run.code).to.equal(2);
-        expect(run.stderr).to.include('cloudrun-staging:service.resources.memory: memory "lots" is not a memory quantity');
+        expect(run.stderr).to.include('cloudrun-staging:service.resources.memory: memory is not a memory quantity; use Mi or Gi, e.g. "512Mi" or "2Gi"; got "lots"');
         expect(run.stdout).to.equal("");
     });
 
@@ -143,6 +143,12 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         const unknownPolicy = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson({ "no-such-policy": "disabled" })]);
         expect(unknownPolicy.code).to.equal(2);
         expect(unknownPolicy.stderr).to.include("no-such-policy");
+        // A value that breaks its schema is an error naming the file, the policy and the key, never the default in disguise.
+        const badFloorFile = writeJson({ "cloudrun-service-resource-floor": { minMemory: "0" } });
+        const badFloor = await runCheck(["--stack", "staging", "--policy-pack-config", badFloorFile]);
+        expect(badFloor.code).to.equal(2);
+        expect(badFloor.stderr).to.include(`--policy-pack-config ${badFloorFile}`);
+        expect(badFloor.stderr).to.include("cloudrun-service-resource-floor: minMemory must match");
     });
 
     it("never prints a secure value (they become opaque placeholders)", async () => {

@@ -15,8 +15,12 @@ const POLICIES_DIR = path.resolve(__dirname, "../../policies");
 
 /** Every policy of the pack and the level it ships with. */
 const EXPECTED_LEVELS: Record<string, "advisory" | "mandatory"> = {
-    "cloudrun-service-resource-floor": "mandatory",
     "cloudrun-service-valid-resources": "mandatory",
+    "cloudrun-service-valid-probes": "mandatory",
+    "cloudrun-service-valid-scaling": "mandatory",
+    "cloudrun-service-valid-containers": "mandatory",
+    "cloudrun-service-valid-vpc": "mandatory",
+    "cloudrun-service-resource-floor": "mandatory",
     "cloudrun-service-startup-probe": "mandatory",
     "cloudrun-service-liveness-probe": "advisory",
     "cloudrun-service-request-timeout": "mandatory",

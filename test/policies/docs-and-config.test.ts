@@ -1,4 +1,4 @@
-/** docs/policies.md and policies/policy-config.example.json stay in step with the policies' metadata. */
+/** docs/policies.md and the shipped profiles (policies/policy-config.*.json) stay in step with the policies' metadata. */
 import { expect } from "chai";
 import * as fs from "fs";
 import * as path from "path";
@@ -8,12 +8,14 @@ import {
     EnforcementLevel, PackConfig, POLICIES_DIR, analyzeResource, analyzerInfo, goodV2Service, schemaErrors, v2Service,
 } from "../helpers/policy-harness";
 
-const EXAMPLE_PATH = path.join(POLICIES_DIR, "policy-config.example.json");
+const STAGING_PATH = path.join(POLICIES_DIR, "policy-config.staging.json");
+const GENERIC_PATH = path.join(POLICIES_DIR, "policy-config.generic.json");
 const LEVELS: EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
 
-function example(): PackConfig {
-    return JSON.parse(fs.readFileSync(EXAMPLE_PATH, "utf8")) as PackConfig;
+function readProfile(file: string): PackConfig {
+    return JSON.parse(fs.readFileSync(file, "utf8")) as PackConfig;
 }
+const example = () => readProfile(STAGING_PATH);
 
 function propertiesOf(entry: PackConfig[string]): Record<string, unknown> {
     if (typeof entry === "string") {
@@ -42,7 +44,7 @@ describe("generated policy docs", function () {
     });
 });
 
-describe("policies/policy-config.example.json", function () {
+describe("policies/policy-config.staging.json (this backend's staging requirements: the pack's defaults, spelled out)", function () {
     it("lists every policy of the pack, and nothing else", async function () {
         expect(Object.keys(example()).sort()).to.deep.equal((await analyzerInfo()).policies.map((p) => p.name).sort());
     });
@@ -86,11 +88,29 @@ describe("policies/policy-config.example.json", function () {
         expect(strip(await analyzeResource(v2Service(props), example()))).to.deep.equal(strip(await analyzeResource(v2Service(props))));
     });
 
+    it("policy-config.generic.json lists every policy and validates against the served schemas", async function () {
+        const info = (await analyzerInfo()).policies;
+        const generic = readProfile(GENERIC_PATH);
+        expect(Object.keys(generic).sort()).to.deep.equal(info.map((p) => p.name).sort());
+        for (const policy of info) {
+            const entry = generic[policy.name];
+            const level = typeof entry === "string" ? entry : entry.enforcementLevel;
+            expect(LEVELS, policy.name).to.include(level);
+            const errors = schemaErrors(propertiesOf(entry), {
+                type: "object", properties: policy.configSchema?.properties ?? {}, required: [], additionalProperties: false,
+            }, policy.name);
+            expect(errors, policy.name).to.deep.equal([]);
+        }
+    });
+
     it("the schema check itself rejects wrong types, bounds, patterns and unknown keys", function () {
-        const schema = { type: "object" as const, additionalProperties: false, properties: ALL_POLICIES[0].configSchema!.properties };
+        const floor = ALL_POLICIES.find((p) => p.name === "cloudrun-service-resource-floor")!;
+        const schema = { type: "object" as const, additionalProperties: false, properties: floor.configSchema!.properties };
         expect(schemaErrors({ minCpu: "2" }, schema)).to.have.length(1);
         expect(schemaErrors({ minCpu: 0 }, schema)).to.have.length(1);
         expect(schemaErrors({ minMemory: "two gigs" }, schema)).to.have.length(1);
+        expect(schemaErrors({ minMemory: "0" }, schema)).to.have.length(1);
+        expect(schemaErrors({ minCpu: 16 }, schema)).to.have.length(1);
         expect(schemaErrors({ typo: 1 }, schema)).to.have.length(1);
         expect(schemaErrors({ minCpu: 4, minMemory: "8Gi" }, schema)).to.deep.equal([]);
     });

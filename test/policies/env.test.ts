@@ -16,17 +16,45 @@ describe("cloudrun-service-env", function () {
     it("rejects reserved names", async function () {
         const found = await check(ENV, withEnv("PORT", "8000"));
         expect(found.map((d) => d.enforcementLevel)).to.deep.equal(["mandatory"]);
-        expect(found[0].detail).to.equal("containers[0] (api) env PORT: PORT is reserved (Cloud Run sets PORT, K_SERVICE, K_REVISION, K_CONFIGURATION itself " +
+        expect(found[0].detail).to.equal("containers[0] (api) env PORT: PORT is reserved (Cloud Run sets it itself " +
             "and rejects the revision); remove it and set the container port with ports.containerPort");
         expect(await check(ENV, withEnv("K_REVISION", "x"))).to.have.length(1);
     });
 
-    it("rejects REDIS_URL=redis://localhost:6379", async function () {
+    it("lets a sidecar set PORT (it is injected into the ingress container only), but not K_SERVICE", async function () {
+        const sidecar = (env: Tree) => (p: Tree) => {
+            p.template.containers.push({ name: "proxy", image: p.template.containers[0].image, envs: [env] });
+        };
+        expect(await check(ENV, sidecar({ name: "PORT", value: "9000" }))).to.deep.equal([]);
+        expect(details(await check(ENV, sidecar({ name: "K_SERVICE", value: "x" })))).to.deep.equal([
+            "containers[1] (proxy) env K_SERVICE: K_SERVICE is reserved (Cloud Run sets it itself and rejects the revision); remove it",
+        ]);
+    });
+
+    it("rejects a job's reserved CLOUD_RUN_* names, and not PORT on a job", async function () {
+        const job = (name: string) => ({
+            type: T.v2Job, name: "migrate",
+            props: { location: "europe-west1", template: { template: { containers: [{ image: "i", envs: [{ name, value: "1" }] }] } } },
+        });
+        expect(ofPolicy(await analyzeResource(job("CLOUD_RUN_TASK_INDEX")), ENV).map((d) => d.detail)).to.deep.equal([
+            "containers[0] env CLOUD_RUN_TASK_INDEX: CLOUD_RUN_TASK_INDEX is reserved (Cloud Run sets it itself and rejects the revision); remove it",
+        ]);
+        expect(ofPolicy(await analyzeResource(job("PORT")), ENV)).to.deep.equal([]);
+    });
+
+    it("rejects REDIS_URL=redis://localhost:6379, without showing the value", async function () {
         const found = await check(ENV, withEnv("CACHE_URL", "redis://localhost:6379"));
         expect(details(found)).to.deep.equal([
-            "containers[0] (api) env CACHE_URL=redis://localhost:6379 points at localhost, which inside Cloud Run is the container itself; " +
+            "containers[0] (api) env CACHE_URL points at a loopback host, which in a single-container revision is the container itself; " +
             "use the real host (e.g. the Memorystore/Cloud SQL private IP) from a secret",
         ]);
+    });
+
+    it("accepts localhost when a sidecar can serve it (e.g. a Cloud SQL proxy)", async function () {
+        expect(await check(ENV, (p) => {
+            envs(p).push({ name: "DB_HOST", value: "127.0.0.1:5432" });
+            p.template.containers.push({ name: "cloud-sql-proxy", image: p.template.containers[0].image });
+        })).to.deep.equal([]);
     });
 
     for (const value of ["127.0.0.1:5432", "http://127.1.2.3/health", "http://[::1]:8080", "host=localhost dbname=app", "::1"]) {
@@ -46,14 +74,15 @@ describe("cloudrun-service-env", function () {
         expect(found).to.have.length(1);
         expect(found[0].message).not.to.contain("hunter2");
         expect(found[0].message).not.to.contain("hunter3");
-        expect(found[0].detail).to.contain("postgres://app:****@10.0.0.3:5432/app?password=****");
+        expect(found[0].message).not.to.contain("10.0.0.3");
+        expect(found[0].detail).to.equal("containers[0] (api) env ANALYTICS_URL carries a password in a plain value; move the whole URL to Secret Manager and use a secretKeyRef");
     });
 
     it("rejects a literal credential by name without printing it", async function () {
         const found = await check(ENV, withEnv("DB_PASSWORD", "s3cr3t-value"));
         expect(details(found)).to.deep.equal([
-            "containers[0] (api) env DB_PASSWORD: a name ending _PASSWORD holds a credential but has a plain value (not shown); " +
-            "store it in Secret Manager and use valueSource.secretKeyRef",
+            "containers[0] (api) env DB_PASSWORD: a name ending _PASSWORD holds a credential but has a plain value; " +
+            "store it in Secret Manager and reference it with a secretKeyRef",
         ]);
         expect(found[0].message).not.to.contain("s3cr3t");
     });
@@ -91,7 +120,7 @@ describe("cloudrun-service-env", function () {
 
     it("rejects an invalid name, and a variable with both value and secret", async function () {
         expect(details(await check(ENV, withEnv("1ST", "x")))).to.deep.equal([
-            "containers[0] (api) env 1ST: the name is not a valid env name (letters, digits, _; not starting with a digit)",
+            "containers[0] (api): an env variable's name is not a valid env name (letters, digits, _; not starting with a digit)",
         ]);
         const both = await check(ENV, (p) => { envs(p)[0].value = "x"; });
         expect(both[0].detail).to.match(/sets both value and a secret reference/);
@@ -136,6 +165,27 @@ describe("cloudrun-service-required-secret-env", function () {
         const found = await check(REQUIRED, (p) => { envs(p)[2].name = UNKNOWN.string; });
         expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);
     });
+
+    it("rejects three missing variables that one unknown name cannot all be", async function () {
+        const found = await check(REQUIRED, (p) => {
+            p.template.containers[0].envs = [{ name: UNKNOWN.string, valueSource: { secretKeyRef: { secret: "s", version: "1" } } }];
+        });
+        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[false, "mandatory"]]);
+        expect(found[0].detail).to.match(/^containers\[0\] \(api\): required env DATABASE_URL, REDIS_URL, CLICKHOUSE_URL are missing, and the 1 env variable\(s\) whose name is not known yet can be at most 1 of them/);
+    });
+
+    it("rejects a missing variable when the only unknown-named entry has a plain value", async function () {
+        const found = await check(REQUIRED, (p) => {
+            p.template.containers[0].envs = envs(p).filter((e) => e.name !== "CLICKHOUSE_URL");
+            envs(p).push({ name: UNKNOWN.string, value: "plain" });
+        });
+        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[false, "mandatory"]]);
+    });
+
+    it("applies to services only (jobs and worker pools serve no requests)", async function () {
+        const job = { type: T.v2Job, name: "migrate", props: { template: { template: { containers: [{ image: "i" }] } } } };
+        expect(ofPolicy(await analyzeResource(job), REQUIRED)).to.deep.equal([]);
+    });
 });
 
 describe("cloudrun-service-secret-version-pinned", function () {
@@ -143,13 +193,14 @@ describe("cloudrun-service-secret-version-pinned", function () {
         const found = await check(PINNED, (p) => { envs(p)[0].valueSource.secretKeyRef.version = "latest"; delete envs(p)[1].valueSource.secretKeyRef.version; });
         expect(found.map((d) => d.enforcementLevel)).to.deep.equal(["advisory", "advisory"]);
         expect(details(found)).to.deep.equal([
-            "containers[0] (api) env DATABASE_URL reads secret version \"latest\"; pin a numbered version",
+            "containers[0] (api) env DATABASE_URL reads secret version latest; pin a numbered version",
             "containers[0] (api) env REDIS_URL reads secret version (unset, i.e. latest); pin a numbered version",
         ]);
     });
 
-    it("accepts numbered versions, v1 keys included", async function () {
+    it("accepts numbered versions and version aliases, v1 keys included", async function () {
         expect(await check(PINNED, () => undefined)).to.deep.equal([]);
+        expect(await check(PINNED, (p) => { envs(p)[0].valueSource.secretKeyRef.version = "current"; })).to.deep.equal([]);
         const props = goodV1Service();
         props.template.spec.containers[0].envs[0].valueFrom.secretKeyRef.key = "latest";
         expect(ofPolicy(await analyzeResource({ type: T.v1Service, name: "v1", props }), PINNED)).to.have.length(1);

@@ -21,10 +21,10 @@ describe("incidents", function () {
         props.template.timeout = "300s";
         const diagnostics = mandatory(await analyzeResource(v2Service(props)));
         const floor = diagnostics.filter((d) => d.policyName === "cloudrun-service-resource-floor").map((d) => d.detail);
-        expect(floor.some((d) => d.includes("cpu limit \"1\""))).to.equal(true);
-        expect(floor.some((d) => d.includes("memory limit \"512Mi\""))).to.equal(true);
+        expect(floor.some((d) => d.includes("cpu limit 1 is below"))).to.equal(true);
+        expect(floor.some((d) => d.includes("memory limit 512Mi is below"))).to.equal(true);
         expect(violationsOf(diagnostics, "cloudrun-service-request-timeout").map((d) => d.detail)).to.deep.equal([
-            "request timeout \"300s\" (300s) is outside 600-3600s; set template.timeout to between 600 and 3600 seconds, e.g. \"600s\"",
+            "request timeout 300s is outside the team range 600-3600s; set template.timeout to between 600 and 3600 seconds, e.g. \"600s\"",
         ]);
         const probe = violationsOf(diagnostics, "cloudrun-service-startup-probe");
         expect(probe).to.have.length(1);
@@ -34,8 +34,8 @@ describe("incidents", function () {
     it("(b) rejects the proposed fix: startup probe timeoutSeconds 480 with periodSeconds 240", async function () {
         const props: Tree = goodV2Service();
         props.template.containers[0].startupProbe = { tcpSocket: {}, timeoutSeconds: 480, periodSeconds: 240, failureThreshold: 1 };
-        const probe = mandatory(ofPolicy(await analyzeResource(v2Service(props)), "cloudrun-service-startup-probe"));
-        expect(probe.map((d) => d.detail)).to.include("containers[0] (api): startup probe timeoutSeconds 480 must be 1 to periodSeconds (240) (Cloud Run rejects it)");
+        const probe = mandatory(ofPolicy(await analyzeResource(v2Service(props)), "cloudrun-service-valid-probes"));
+        expect(probe.map((d) => d.detail)).to.include("containers[0] (api): startup probe timeoutSeconds 480 must be at most periodSeconds (240) (Cloud Run rejects it)");
     });
 
     it("(c) rejects a stack whose service lacks CLICKHOUSE_URL", async function () {
@@ -54,7 +54,8 @@ describe("incidents", function () {
         } });
         const found = mandatory(await previewStack(stack));
         expect(found.map((d) => d.policyName).sort()).to.deep.equal(["cloudrun-service-env", "cloudrun-service-required-secret-env"]);
-        expect(violationsOf(found, "cloudrun-service-env")[0].detail).to.contain("REDIS_URL=redis://localhost:6379 points at localhost");
+        expect(violationsOf(found, "cloudrun-service-env")[0].detail).to.contain("env REDIS_URL points at a loopback host");
+        expect(violationsOf(found, "cloudrun-service-env")[0].detail).not.to.contain("redis://");
     });
 
     describe("(e) fresh-stack preview: secret ids, service account email and grant members unknown", function () {

@@ -4,7 +4,7 @@ import { createRequire } from "module";
 import * as path from "path";
 import { definePolicyConfig } from "../../policies/lib/config";
 import { connectorRefsMatch, parseConnectorRef } from "../../policies/lib/connector-refs";
-import { cloudSqlSocketSslParam, credentialSuffixOf, hasUrlPassword, loopbackHostIn, maskCredentials } from "../../policies/lib/env-values";
+import { cloudSqlSocketSslParam, credentialSuffixOf, hasUrlPassword, loopbackHostIn } from "../../policies/lib/env-values";
 import { reportFindings, needsKnown, problem } from "../../policies/lib/findings";
 import {
     asBoolean, asList, asNumber, asObject, asString, at, entriesOf, firstUnknownWithin, isAbsent, isUnknown, pathText, rootOf, unknownValueError,
@@ -87,7 +87,6 @@ describe("lib/env-values", function () {
     it("detects and masks passwords", function () {
         expect(hasUrlPassword("redis://:pw@10.0.0.2:6379")).to.equal(true);
         expect(hasUrlPassword("https://user@host/")).to.equal(false);
-        expect(maskCredentials("redis://:pw@h postgres://a:b@c/d?password=e&x=1")).to.equal("redis://:****@h postgres://a:****@c/d?password=****&x=1");
     });
 
     it("spots SSL parameters only on Cloud SQL socket URLs", function () {
@@ -104,9 +103,11 @@ describe("lib/env-values", function () {
 
 describe("references and config", function () {
     it("parses connector references", function () {
-        expect(parseConnectorRef("projects/p/locations/r/connectors/n")).to.deep.equal({ project: "p", region: "r", name: "n" });
-        expect(parseConnectorRef("n")).to.deep.equal({ name: "n" });
-        expect([parseConnectorRef("a/b"), parseConnectorRef(""), parseConnectorRef(3)]).to.deep.equal([undefined, undefined, undefined]);
+        expect(parseConnectorRef("projects/acme-prod/locations/europe-west1/connectors/cx")).to.deep.equal({ project: "acme-prod", region: "europe-west1", name: "cx" });
+        expect(parseConnectorRef("cx")).to.deep.equal({ name: "cx" });
+        // Only well-formed parts parse, so a parsed reference is safe to show.
+        expect([parseConnectorRef("a/b"), parseConnectorRef(""), parseConnectorRef(3), parseConnectorRef("Not A Name!"),
+            parseConnectorRef("projects/<x y>/locations/europe-west1/connectors/cx")]).to.deep.equal([undefined, undefined, undefined, undefined, undefined]);
         expect(connectorRefsMatch({ name: "n", region: "r" }, { name: "n", project: "p" })).to.equal(true);
         expect(connectorRefsMatch({ name: "n", region: "r" }, { name: "n", region: "s" })).to.equal(false);
     });
@@ -119,17 +120,21 @@ describe("references and config", function () {
         expect(locationsCompatible("europe-west1", "us-central1")).to.equal(false);
     });
 
-    it("merges config over defaults, keeping defaults for values of the wrong type", function () {
-        const config = definePolicyConfig({
-            min: { type: "number", default: 2, description: "" },
-            names: { type: "array", default: ["A"], description: "" },
+    it("merges config over defaults and refuses, naming the policy and key, a value that breaks the schema", function () {
+        const config = definePolicyConfig("demo-policy", {
+            min: { type: "number", default: 2, exclusiveMinimum: 0, maximum: 8, description: "" },
+            names: { type: "array", items: { type: "string", minLength: 1 }, default: ["A"], description: "" },
             on: { type: "boolean", default: true, description: "" },
-        });
+        }, (cfg) => (cfg.names.includes("B") ? ["names: B is not allowed"] : []));
         const read = (given: object) => config.read({ getConfig: <T extends object>() => given as T });
         expect(read({})).to.deep.equal({ min: 2, names: ["A"], on: true });
         expect(read({ min: 4, names: [], on: false, extra: 1 })).to.deep.equal({ min: 4, names: [], on: false });
-        expect(read({ min: "4", names: "A", on: null })).to.deep.equal({ min: 2, names: ["A"], on: true });
-        expect(read({ min: Number.NaN })).to.deep.equal({ min: 2, names: ["A"], on: true });
+        expect(() => read({ min: "4", names: "A" })).to.throw("invalid policy config for demo-policy: min must be a number; names must be an array");
+        expect(() => read({ min: Number.POSITIVE_INFINITY })).to.throw("demo-policy: min must be a number");
+        expect(() => read({ min: 0 })).to.throw("min must be greater than 0");
+        expect(() => read({ min: 9 })).to.throw("min must be at most 8");
+        expect(() => read({ names: [""] })).to.throw("names[0] must be at least 1 characters");
+        expect(() => read({ names: ["B"] })).to.throw("names: B is not allowed");
         expect(config.schema.properties.min.default).to.equal(2);
     });
 });

@@ -13,8 +13,12 @@ import {
 } from "../helpers/policy-harness";
 
 const EXPECTED_NAMES = [
-    "cloudrun-service-resource-floor",
     "cloudrun-service-valid-resources",
+    "cloudrun-service-valid-probes",
+    "cloudrun-service-valid-scaling",
+    "cloudrun-service-valid-containers",
+    "cloudrun-service-valid-vpc",
+    "cloudrun-service-resource-floor",
     "cloudrun-service-startup-probe",
     "cloudrun-service-liveness-probe",
     "cloudrun-service-request-timeout",
@@ -150,10 +154,10 @@ describe("policy pack", function () {
             expect(floor.every((d) => d.enforcementLevel === "advisory")).to.equal(true);
         });
 
-        it("keeps a policy's default when a configured value has the wrong type", async function () {
-            const diagnostics = await analyzeResource(incident(), { "cloudrun-service-resource-floor": { minCpu: "lots", minMemory: 3 } });
-            expect(diagnostics.filter((d) => d.policyName === "cloudrun-service-resource-floor").map((d) => d.detail).join("\n"))
-                .to.match(/cpu limit "1" is below the floor "2"/).and.to.match(/memory limit "512Mi" is below the floor "2Gi"/);
+        it("fails, naming the policy and keys, when a configured value has the wrong type (never falls back to the default)", async function () {
+            let error: Error | undefined;
+            await analyzeResource(incident(), { "cloudrun-service-resource-floor": { minCpu: "lots", minMemory: 3 } }).catch((e: Error) => { error = e; });
+            expect(error?.message).to.contain("invalid policy config for cloudrun-service-resource-floor: minCpu must be a number; minMemory must be a string");
         });
     });
 });

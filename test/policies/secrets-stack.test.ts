@@ -25,7 +25,7 @@ describe("cloudrun-secret-refs-resolve", function () {
         const found = await check(RESOLVE, stagingStack({ withoutSecretFor: ["REDIS_URL"] }));
         expect(found.map((d) => [d.enforcementLevel, d.urn])).to.deep.equal([["mandatory", SERVICE_URN]]);
         expect(found[0].detail).to.equal("containers[0] (api) env REDIS_URL reads secret backend-redis-url, which is neither a " +
-            "gcp:secretmanager/secret:Secret in this stack nor listed in externalSecrets; create it in the stack or list it");
+            "Secret Manager secret in this stack nor listed in externalSecrets; create it in the stack or list it");
     });
 
     it("accepts a secret listed in externalSecrets, bare or by path", async function () {
@@ -45,7 +45,7 @@ describe("cloudrun-secret-refs-resolve", function () {
 
     it("rejects a reference that is not a secret name", async function () {
         const found = await check(RESOLVE, stagingStack({ service: (p) => { p.template.containers[0].envs[0].valueSource.secretKeyRef.secret = ""; } }));
-        expect(details(found)).to.deep.equal(["containers[0] (api) env DATABASE_URL: secret reference \"\" is not a secret id or projects/<p>/secrets/<id>"]);
+        expect(details(found)).to.deep.equal(["containers[0] (api) env DATABASE_URL: the secret reference is not a secret id or projects/<p>/secrets/<id>"]);
     });
 
     it("checks secrets mounted as volumes", async function () {

@@ -5,6 +5,7 @@ import {
 } from "../helpers/policy-harness";
 
 const EGRESS = "cloudrun-service-vpc-egress";
+const VALID_VPC = "cloudrun-service-valid-vpc";
 const CONNECTOR = "vpcaccess-connector-valid";
 const IN_STACK = "cloudrun-connector-in-stack";
 
@@ -34,12 +35,6 @@ describe("cloudrun-service-vpc-egress", function () {
         expect(await checkService((p) => { p.template.vpcAccess.connector = UNKNOWN.string; })).to.deep.equal([]);
     });
 
-    it("rejects an egress setting Cloud Run does not know", async function () {
-        expect(details(await checkService((p) => { p.template.vpcAccess.egress = "PRIVATE"; }))).to.deep.equal([
-            "template.vpcAccess.egress \"PRIVATE\" is not one of ALL_TRAFFIC, PRIVATE_RANGES_ONLY",
-        ]);
-    });
-
     it("can be switched off with required: false", async function () {
         expect(await checkService((p) => { delete p.template.vpcAccess; }, { [EGRESS]: { required: false } })).to.deep.equal([]);
     });
@@ -52,11 +47,42 @@ describe("cloudrun-service-vpc-egress", function () {
     });
 });
 
+describe("cloudrun-service-valid-vpc (Cloud Run's rules, in every profile)", function () {
+    const check = (change: (props: Tree) => void) => checkV2Service(VALID_VPC, change, {});
+
+    it("rejects an egress setting Cloud Run does not know, without showing it", async function () {
+        expect(details(await check((p) => { p.template.vpcAccess.egress = "PRIVATE"; }))).to.deep.equal([
+            "template.vpcAccess.egress is not one of ALL_TRAFFIC, PRIVATE_RANGES_ONLY",
+        ]);
+    });
+
+    it("rejects a connector together with Direct VPC egress, also when the connector is not known yet", async function () {
+        const both = (connector: unknown) => (p: Tree) => {
+            p.template.vpcAccess = { connector, networkInterfaces: [{ network: "default", subnetwork: "run" }] };
+        };
+        const expected = ["template.vpcAccess sets both a connector and networkInterfaces (Direct VPC egress); Cloud Run takes one or the other"];
+        expect(details(await check(both("projects/acme-prod/locations/europe-west1/connectors/cx")))).to.deep.equal(expected);
+        const preview = await check(both(UNKNOWN.string));
+        expect(preview.map((d) => [d.cantRun, d.detail])).to.deep.equal([[false, expected[0]]]);
+    });
+
+    it("rejects more than one network interface", async function () {
+        const found = await check((p) => { p.template.vpcAccess = { networkInterfaces: [{ network: "a" }, { network: "b" }] }; });
+        expect(details(found)).to.deep.equal(["template.vpcAccess.networkInterfaces has 2 interfaces; Cloud Run takes one"]);
+    });
+
+    it("reads a job's template.template.vpcAccess and accepts zero values for unset fields", async function () {
+        const job = (vpcAccess: Tree) => ({ type: T.v2Job, name: "j", props: { template: { template: { containers: [{ image: "i" }], vpcAccess } } } });
+        expect(ofPolicy(await analyzeResource(job({ connector: "cx", egress: "", networkInterfaces: [] })), VALID_VPC)).to.deep.equal([]);
+        expect(ofPolicy(await analyzeResource(job({ connector: "cx", networkInterfaces: [{ network: "a" }] })), VALID_VPC)).to.have.length(1);
+    });
+});
+
 describe("vpcaccess-connector-valid", function () {
     it("rejects a range that is not a /28", async function () {
         const found = await checkConnector((c) => { c.ipCidrRange = "10.8.0.0/24"; });
         expect(found.map((d) => d.enforcementLevel)).to.deep.equal(["mandatory"]);
-        expect(found[0].detail).to.equal("ipCidrRange \"10.8.0.0/24\" must be an unused IPv4 /28, e.g. \"10.8.0.0/28\"");
+        expect(found[0].detail).to.equal("ipCidrRange is a /24; it must be an unused IPv4 /28, e.g. \"10.8.0.0/28\"");
     });
 
     it("rejects a bad name, machine type and instance counts", async function () {
@@ -76,7 +102,7 @@ describe("vpcaccess-connector-valid", function () {
     });
 
     it("decides from known fields when one is unknown, and advises when nothing known is wrong", async function () {
-        const decided = await checkConnector((c) => { c.ipCidrRange = UNKNOWN.string; c.minInstances = 0; });
+        const decided = await checkConnector((c) => { c.ipCidrRange = UNKNOWN.string; c.minInstances = 1; });
         expect(decided.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[false, "mandatory"]]);
         const advised = await checkConnector((c) => { c.ipCidrRange = UNKNOWN.string; });
         expect(advised.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);

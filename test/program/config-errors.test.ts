@@ -19,12 +19,12 @@ const service = (edit: (s: any) => any) => editKey(stagingConfig(), `${NS}:servi
 describe("stack config errors: fail before any resource, naming the key", () => {
     it("garbage memory", async () => {
         const message = await failingRun(service((s) => ({ ...s, resources: { cpu: "2", memory: "lots" } })));
-        expect(message).to.include(`${NS}:service.resources.memory: memory "lots" is not a memory quantity`);
+        expect(message).to.include(`${NS}:service.resources.memory: memory is not a memory quantity; use Mi or Gi, e.g. "512Mi" or "2Gi"; got "lots"`);
     });
 
     it('cpu "3.5" (not a CPU value Cloud Run accepts)', async () => {
         const message = await failingRun(service((s) => ({ ...s, resources: { cpu: "3.5", memory: "4Gi" } })));
-        expect(message).to.include(`${NS}:service.resources.cpu: cpu "3.5" is not accepted above 1; allowed: 1, 2, 4, 6, 8`);
+        expect(message).to.include(`${NS}:service.resources.cpu: cpu 3.5 is not accepted above 1; allowed: 1, 2, 4, 6, 8; got "3.5"`);
     });
 
     it("non-numeric port", async () => {
@@ -53,7 +53,7 @@ describe("stack config errors: fail before any resource, naming the key", () => 
 
     it("memory beyond what the CPU allows (1 CPU / 8Gi) names the CPU needed", async () => {
         const message = await failingRun(service((s) => ({ ...s, resources: { cpu: 1, memory: "8Gi" } })));
-        expect(message).to.include(`${NS}:service.resources.memory: memory "8Gi" with cpu 1: 1 CPU accepts 128Mi to 4Gi ("8Gi" needs at least 2 CPU)`);
+        expect(message).to.include(`${NS}:service.resources.memory: memory 8Gi with cpu 1: 1 CPU accepts 128Mi to 4Gi (8Gi needs at least 2 CPU); got "8Gi"`);
     });
 
     it("fractional CPU is refused for gen2", async () => {
@@ -108,9 +108,9 @@ describe("stack config errors: fail before any resource, naming the key", () => 
         expect(message).to.include(`${NS}:image.ref: expected an image reference pinned by digest`);
     });
 
-    it("a secret version that is neither a number nor latest, and a missing mode", async () => {
+    it("a secret version that is neither a number, latest nor an alias, and a missing mode", async () => {
         const message = await failingRun(editKey(stagingConfig(), `${NS}:secrets`, (s) => ({
-            ...s, REDIS_URL: { secretId: "backend-redis-url", version: "v1" },
+            ...s, REDIS_URL: { secretId: "backend-redis-url", version: "v 1" },
         })));
         expect(message).to.include(`${NS}:secrets.REDIS_URL.version:`);
         expect(message).to.include(`${NS}:secrets.REDIS_URL.mode: missing`);
@@ -120,7 +120,7 @@ describe("stack config errors: fail before any resource, naming the key", () => 
         const message = await failingRun(editKey(stagingConfig(), `${NS}:vpc`, (v) => ({
             ...v, createConnector: { ...v.createConnector, ipCidrRange: "10.8.0.0/27", minInstances: 3, maxInstances: 3 },
         })));
-        expect(message).to.include(`${NS}:vpc.createConnector.ipCidrRange: ipCidrRange "10.8.0.0/27" must be an unused IPv4 /28`);
+        expect(message).to.include(`${NS}:vpc.createConnector.ipCidrRange: ipCidrRange is a /27; it must be an unused IPv4 /28, e.g. "10.8.0.0/28"; got "10.8.0.0/27"`);
         expect(message).to.include(`${NS}:vpc.createConnector.maxInstances: maxInstances 3 must be greater than minInstances 3`);
     });
 
@@ -128,7 +128,8 @@ describe("stack config errors: fail before any resource, naming the key", () => 
         const message = await failingRun(editKey(stagingConfig(), `${NS}:vpc`, (v) => ({
             ...v, createConnector: { ...v.createConnector, name: "Backend_Staging", machineType: "n1-standard-1" },
         })));
-        expect(message).to.include(`${NS}:vpc.createConnector.name: name "Backend_Staging" must match`);
+        expect(message).to.include(`${NS}:vpc.createConnector.name: name must match`);
+        expect(message).to.include('got "Backend_Staging"');
         expect(message).to.include(`${NS}:vpc.createConnector.machineType: expected one of e2-micro, f1-micro, e2-standard-4`);
     });
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import {
     DEFAULT_STARTUP_PROBE, MAX_STARTUP_BUDGET_SECONDS, connectorProblems, parseCpu, parseDurationSeconds, parseMemoryMiB,
-    parseSecretName, resourceProblems, startupProbeBoundProblems, startupWindowSeconds,
+    gpuProblems, parseSecretName, probeBoundProblems, resourceProblems, startupProbeBoundProblems, startupWindowSeconds,
 } from "../../policies/lib/cloud-run-limits";
 
 const fields = (spec: Parameters<typeof resourceProblems>[0]) => resourceProblems(spec).map((p) => p.field);
@@ -23,10 +23,15 @@ describe("Cloud Run limits (the one table config and policies share)", () => {
             expect([parseDurationSeconds("600"), parseDurationSeconds("10m"), parseDurationSeconds(600)]).to.deep.equal([undefined, undefined, undefined]);
         });
 
-        it("splits secret names in both forms", () => {
+        it("splits secret names in every form, and only well-formed ones (so a parsed name is safe to show)", () => {
             expect(parseSecretName("db-url")).to.deep.equal({ secretId: "db-url" });
-            expect(parseSecretName("projects/p1/secrets/db-url")).to.deep.equal({ project: "p1", secretId: "db-url" });
-            expect(parseSecretName("projects/p1/secrets/db-url/versions/3")).to.equal(undefined);
+            expect(parseSecretName("projects/acme-p1/secrets/db-url")).to.deep.equal({ project: "acme-p1", secretId: "db-url" });
+            expect(parseSecretName("projects/123456789012/secrets/db-url")).to.deep.equal({ project: "123456789012", secretId: "db-url" });
+            expect(parseSecretName("projects/acme-p1/locations/europe-west1/secrets/db-url"))
+                .to.deep.equal({ project: "acme-p1", location: "europe-west1", secretId: "db-url" });
+            for (const bad of ["projects/acme-p1/secrets/db-url/versions/3", "postgres://u:pw@h/db", "a secret value", "projects/<x>/secrets/db-url", ""]) {
+                expect(parseSecretName(bad), bad).to.equal(undefined);
+            }
         });
     });
 
@@ -45,17 +50,42 @@ describe("Cloud Run limits (the one table config and policies share)", () => {
         });
 
         it("rejects CPU values Cloud Run does not offer", () => {
-            for (const cpu of ["3", "3.5", "5", "16", "0.05"]) {
+            for (const cpu of ["3", "3.5", "5", "16", "0.05", "0.0005"]) {
                 expect(fields({ cpu, memory: "2Gi" }), cpu).to.include("cpu");
             }
         });
 
-        it("applies the fractional-CPU rules: memory caps, concurrency 1, cpuIdle, gen1", () => {
+        it("applies the fractional-CPU rules: memory caps, concurrency 1 (or unset), cpuIdle, gen1; steps of 0.001", () => {
             expect(resourceProblems({ cpu: "0.5", memory: "1Gi", executionEnvironment: "gen1", concurrency: 1, cpuIdle: true })).to.deep.equal([]);
+            // Unset or 0 concurrency below 1 CPU: Cloud Run uses 1 (API reference).
+            expect(resourceProblems({ cpu: "0.5", memory: "512Mi", executionEnvironment: "gen1", concurrency: 0, cpuIdle: true })).to.deep.equal([]);
+            expect(resourceProblems({ cpu: "0.5", memory: "512Mi", executionEnvironment: "gen1", cpuIdle: true })).to.deep.equal([]);
+            expect(resourceProblems({ cpu: "0.125", memory: "512Mi" })).to.deep.equal([]);
+            expect(resourceProblems({ cpu: "125m", memory: "512Mi" })).to.deep.equal([]);
+            expect(fields({ cpu: "0.1255", memory: "512Mi" })).to.deep.equal(["cpu"]);
             expect(fields({ cpu: "0.25", memory: "1Gi" })).to.deep.equal(["memory"]);
             expect(fields({ cpu: "0.5", memory: "2Gi" })).to.deep.equal(["memory"]);
             expect(fields({ cpu: "0.5", memory: "512Mi", concurrency: 80, cpuIdle: false, executionEnvironment: "gen2" }))
                 .to.have.members(["concurrency", "cpuIdle", "executionEnvironment"]);
+        });
+
+        it("judges what it can when cpu or memory is not known: 64Gi fits no CPU", () => {
+            expect(fields({ memory: "64Gi" })).to.deep.equal(["memory"]);
+            expect(fields({ cpu: "3" })).to.deep.equal(["cpu"]);
+            expect(resourceProblems({ memory: "2Gi" })).to.deep.equal([]);
+        });
+
+        it("never quotes the given text, only parsed numbers", () => {
+            const messages = resourceProblems({ cpu: "s3cr3t value", memory: "hunter2 pw" }).map((p) => p.message).join("\n");
+            expect(messages).to.include("cpu is not a CPU quantity");
+            expect(messages).not.to.include("s3cr3t").and.not.to.include("hunter2");
+        });
+
+        it("knows the GPU minimums (L4: 4 CPU, 16Gi, CPU always allocated)", () => {
+            expect(gpuProblems("nvidia-l4", { cpu: "4", memory: "16Gi", cpuIdle: false })).to.deep.equal([]);
+            expect(gpuProblems("nvidia-l4", { cpu: "2", memory: "8Gi", cpuIdle: true }).map((p) => p.field)).to.deep.equal(["cpu", "memory", "cpuIdle"]);
+            expect(gpuProblems("nvidia-l4", { memory: "8Gi" }).map((p) => p.field)).to.deep.equal(["memory"]);
+            expect(gpuProblems("some-future-gpu", { cpu: "1" })).to.deep.equal([]);
         });
 
         it("knows the gen2 memory minimum", () => {
@@ -71,13 +101,26 @@ describe("Cloud Run limits (the one table config and policies share)", () => {
 
         it("rejects the incident's proposed fix: timeoutSeconds 480 with periodSeconds 240", () => {
             const problems = startupProbeBoundProblems({ timeoutSeconds: 480, periodSeconds: 240, failureThreshold: 1 });
-            expect(problems.join("\n")).to.include("timeoutSeconds 480 must be 1 to periodSeconds (240)");
+            expect(problems.join("\n")).to.include("timeoutSeconds 480 must be at most periodSeconds (240)");
         });
 
-        it("rejects a period or initial delay above 240 s and a failure window above 240 s", () => {
+        it("rejects a period or initial delay above 240 s, but not a long failure window (no services page caps it)", () => {
             expect(startupProbeBoundProblems({ periodSeconds: 300 }).join()).to.include("periodSeconds 300 is outside 1 to 240");
             expect(startupProbeBoundProblems({ initialDelaySeconds: 241 }).join()).to.include("initialDelaySeconds 241");
-            expect(startupProbeBoundProblems({ periodSeconds: 30, failureThreshold: 10 }).join()).to.include("exceeds 240s");
+            expect(startupProbeBoundProblems({ periodSeconds: 30, failureThreshold: 10 })).to.deep.equal([]);
+        });
+
+        it("liveness bounds: initial delay and period up to 3600, timeout at most the period", () => {
+            expect(probeBoundProblems("liveness", { initialDelaySeconds: 3600, periodSeconds: 3600, timeoutSeconds: 3600 })).to.deep.equal([]);
+            expect(probeBoundProblems("liveness", { initialDelaySeconds: 3601 }).join()).to.include("initialDelaySeconds 3601 is outside 0 to 3600");
+            expect(probeBoundProblems("liveness", { periodSeconds: 0.5 }).join()).to.include("periodSeconds 0.5 is outside 1 to 3600");
+            expect(probeBoundProblems("liveness", { periodSeconds: 5, timeoutSeconds: 6 }).join()).to.include("timeoutSeconds 6 must be at most periodSeconds (5)");
+        });
+
+        it("an unknown field silences only the checks that need it", () => {
+            const unknownDelay = new Set(["initialDelaySeconds"]);
+            expect(probeBoundProblems("startup", { periodSeconds: 5, timeoutSeconds: 6 }, unknownDelay).join()).to.include("timeoutSeconds 6");
+            expect(probeBoundProblems("startup", { periodSeconds: 5, timeoutSeconds: 6 }, new Set(["periodSeconds"]))).to.deep.equal([]);
         });
 
         it("the largest coverable startup is 480 s (240 s delay + 240 s window)", () => {

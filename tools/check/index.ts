@@ -89,7 +89,7 @@ async function check(options: CheckOptions): Promise<number> {
             throw new UsageError(`the program failed for stack ${options.stack} (nothing was checked):\n${run.error.message}`);
         }
         pack = await packLaunch.catch((e: Error) => {
-            throw new UsageError(e.name === "PolicyConfigError" ? `--policy-pack-config: ${e.message}` : e.message);
+            throw new UsageError(e.name === "PolicyConfigError" ? `--policy-pack-config ${options.policyPackConfig}: ${e.message}` : e.message);
         });
         const resources = run.resources.map(toAnalyzerResource);
         const diagnostics = await pack.client.analyzeAll(resources);
