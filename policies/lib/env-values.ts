@@ -20,6 +20,16 @@ export function loopbackHostIn(value: string): string | undefined {
     return LOOPBACK_RE.exec(value)?.[1];
 }
 
+/** True when the value names a Cloud SQL unix socket (/cloudsql/...): its nominal host is not used. */
+export function namesCloudSqlSocket(value: string): boolean {
+    return CLOUD_SQL_SOCKET_RE.test(value);
+}
+
+/** True when the value is a bare loopback host name ("localhost", "127.0.0.1"): no scheme, no port. */
+export function isBareLoopbackHost(value: string): boolean {
+    return /^(localhost|127(?:\.\d{1,3}){3}|::1)$/i.test(value.trim());
+}
+
 /** True when the value has a URL with user:password@. */
 export function hasUrlPassword(value: string): boolean {
     return new RegExp(URL_USERINFO_RE.source, "i").test(value);

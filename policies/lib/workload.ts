@@ -26,6 +26,7 @@ export const V1_ANNOTATIONS = {
     minScale: "autoscaling.knative.dev/minScale",
     maxScale: "autoscaling.knative.dev/maxScale",
     containerDependencies: "run.googleapis.com/container-dependencies",
+    cloudSqlInstances: "run.googleapis.com/cloudsql-instances",
 } as const;
 
 /** One env variable; `secret`/`version` come from valueSource.secretKeyRef (v1: valueFrom.secretKeyRef). */

@@ -6,13 +6,13 @@
  */
 import { CLOUD_RUN_DOCS, ENV_LIMITS, INGRESS_ONLY_RESERVED_ENV_NAMES, JOB_RESERVED_ENV_NAMES, RESERVED_ENV_NAMES } from "../lib/cloud-run-limits";
 import { definePolicyConfig } from "../lib/config";
-import { cloudSqlSocketSslParam, credentialSuffixOf, hasUrlPassword, loopbackHostIn } from "../lib/env-values";
+import { cloudSqlSocketSslParam, credentialSuffixOf, hasUrlPassword, isBareLoopbackHost, loopbackHostIn, namesCloudSqlSocket } from "../lib/env-values";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { asString, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "../lib/props";
+import { asList, asString, at, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "../lib/props";
 import { nameText } from "../lib/safe-text";
 import { ALL_WORKLOADS, checkEveryContainer, validateWorkloads } from "../lib/validation";
-import { ContainerView, EnvVarView, WorkloadView, ingressContainer } from "../lib/workload";
+import { ContainerView, EnvVarView, V1_ANNOTATIONS, WorkloadView, ingressContainer } from "../lib/workload";
 
 const config = definePolicyConfig("cloudrun-service-env", {
     credentialNameSuffixes: {
@@ -37,11 +37,19 @@ function reservedNames(view: WorkloadView, container: ContainerView): readonly s
     return isIngress ? RESERVED_ENV_NAMES : RESERVED_ENV_NAMES.filter((n) => !INGRESS_ONLY_RESERVED_ENV_NAMES.includes(n));
 }
 
+/** Cloud SQL mounted as a unix socket: a v2 cloudSqlInstance volume or the v1 cloudsql-instances annotation. */
+function mountsCloudSql(view: WorkloadView): boolean {
+    const volumes = asList(view.volumes) ?? [];
+    return volumes.some((v) => isPresent(zeroAsAbsent(at(v, "cloudSqlInstance")))) ||
+        isPresent(zeroAsAbsent(at(view.templateAnnotations, V1_ANNOTATIONS.cloudSqlInstances)));
+}
+
 interface EnvContext {
     readonly view: WorkloadView;
     readonly container: ContainerView;
     readonly reserved: readonly string[];
     readonly suffixes: readonly string[];
+    readonly mountsCloudSql: boolean;
 }
 
 function containerEnvFindings(view: WorkloadView, container: ContainerView, suffixes: readonly string[]): Finding[] {
@@ -51,7 +59,7 @@ function containerEnvFindings(view: WorkloadView, container: ContainerView, suff
     if (isUnknown(container.envList)) {
         return [needsKnown(container.envList)];
     }
-    const ctx: EnvContext = { view, container, reserved: reservedNames(view, container), suffixes };
+    const ctx: EnvContext = { view, container, reserved: reservedNames(view, container), suffixes, mountsCloudSql: mountsCloudSql(view) };
     const tooMany = container.env.length > ENV_LIMITS.maxVariables
         ? [problem(`${container.label}: ${container.env.length} env variables exceed Cloud Run's ${ENV_LIMITS.maxVariables}`)]
         : [];
@@ -107,9 +115,11 @@ function valueFindings(ctx: EnvContext, where: string, name: string | undefined,
     if (value === undefined) {
         return findings;
     }
-    const loopback = loopbackHostIn(value);
     // With sidecars, localhost is the instance's other containers (a proxy or cache sidecar): a real address.
-    if (loopback !== undefined && ctx.view.containers.length === 1) {
+    // A Cloud SQL socket path makes the nominal host unused, and with Cloud SQL mounted a bare "localhost" is the
+    // MySQL/PostgreSQL clients' way of saying "use the socket".
+    const socketHost = namesCloudSqlSocket(value) || (ctx.mountsCloudSql && isBareLoopbackHost(value));
+    if (loopbackHostIn(value) !== undefined && ctx.view.containers.length === 1 && !socketHost) {
         findings.push(problem(`${where} points at a loopback host, which in a single-container revision is the container itself; ` +
             "use the real host (e.g. the Memorystore/Cloud SQL private IP) from a secret"));
     }

@@ -1,17 +1,25 @@
 /**
  * Random property trees through every policy, via the same harness as real requests (protobuf request,
- * @pulumi/policy's server and proxy). Trees follow the real shapes (template, containers, env, resources,
- * probes, IAM, connectors, grants) but any node may be missing, null, the wrong type or an unknown
- * sentinel. No policy may crash: the only exception allowed is the deliberate UnknownValueError, which the
- * server turns into a "can't run" advisory, and the stack policies must never produce even that.
+ * @pulumi/policy's server and proxy). Trees follow the real shapes (services v1/v2, jobs, worker pools,
+ * containers, env, resources, probes, every IAM form, connectors, secrets, grants) but any node may be missing,
+ * null, the wrong type or an unknown sentinel, and secret markers (secret-wrapped, as the engine sends secret
+ * values) stand at random paths. No policy may crash: the only exception allowed is the deliberate
+ * UnknownValueError, which the server turns into a "can't run" advisory, and the stack policies must never
+ * produce even that. No diagnostic may contain a marker.
+ *
+ * Seeded and sized from the environment: PACK_FUZZ_RUNS (runs per property, default 1000; the scheduled CI job
+ * runs 10000) and PACK_FUZZ_SEED (default 20261124), so a failure replays with the same two numbers.
  */
 import { expect } from "chai";
 import fc from "fast-check";
 import {
-    Diagnostic, DIGEST_IMAGE, T, TestResource, Tree, UNKNOWN, analyzeResource, analyzerInfo, analyzeStack, configurePack, urnOf,
+    Diagnostic, DIGEST_IMAGE, T, TestResource, Tree, UNKNOWN, analyzeResource, analyzerInfo, analyzeStack, configurePack, secretValue, urnOf,
 } from "../helpers/policy-harness";
 
-const RUNS = 10_000;
+const RUNS = Number(process.env.PACK_FUZZ_RUNS ?? 1_000);
+const SEED = Number(process.env.PACK_FUZZ_SEED ?? 20_261_124);
+/** A credential-like value no name, enum or quantity pattern accepts: it must never appear in a message. */
+const MARKER = "<s3cr3t-marker 7f3a>";
 const SENTINELS = Object.values(UNKNOWN);
 
 // ---------------------------------------------------------------------------------------------------
@@ -125,7 +133,31 @@ const v1ServiceProps = shape({
         })),
     })),
 });
-const member = maybe(fc.constantFrom("allUsers", "allAuthenticatedUsers", "ALLUSERS", "serviceAccount:backend-runtime@acme.iam.gserviceaccount.com", "user:a@b.c"));
+const jobProps = shape({
+    location, project,
+    template: maybe(shape({
+        taskCount: maybe(fc.integer({ min: 0, max: 10 })),
+        template: maybe(shape({
+            containers: maybe(fc.array(v2Container, { maxLength: 3 })),
+            timeout: maybe(fc.constantFrom("600s", "3600s", "x")),
+            serviceAccount,
+            vpcAccess: maybe(shape({ connector: connectorRef, networkInterfaces: maybe(fc.array(maybe(shape({ network: maybe(fc.string({ maxLength: 5 })) })), { maxLength: 2 })) })),
+            volumes: maybe(fc.array(maybe(shape({ secret: maybe(shape({ secret: secretName })), cloudSqlInstance: maybe(shape({ instances: maybe(fc.array(fc.string({ maxLength: 6 }), { maxLength: 2 })) })) })), { maxLength: 2 })),
+        })),
+    })),
+});
+const count = maybe(fc.integer({ min: -1, max: 12 }));
+const workerPoolProps = shape({
+    location, project, name: maybe(fc.constantFrom("worker", "")),
+    scaling: maybe(shape({ minInstanceCount: count, maxInstanceCount: count, manualInstanceCount: count, scalingMode: maybe(fc.constantFrom("MANUAL", "AUTOMATIC")) })),
+    template: maybe(shape({
+        containers: maybe(fc.array(v2Container, { maxLength: 3 })),
+        serviceAccount,
+        nodeSelector: maybe(shape({ accelerator: maybe(fc.constantFrom("nvidia-l4", "x")) })),
+        vpcAccess: maybe(shape({ connector: connectorRef })),
+    })),
+});
+const member = maybe(fc.constantFrom("allUsers", "allAuthenticatedUsers", "ALLUSERS", "serviceAccount:backend-runtime@acme.iam.gserviceaccount.com", "user:a@b.c", MARKER));
 const role = maybe(fc.constantFrom("roles/run.invoker", "roles/secretmanager.secretAccessor", "roles/viewer"));
 const iamProps = shape({
     role, member,
@@ -151,7 +183,7 @@ const connectorProps = shape({
     machineType: maybe(fc.constantFrom("e2-micro", "f1-micro", "n1-standard-1")),
 });
 const accountProps = shape({ accountId: maybe(fc.constantFrom("backend-runtime", "deployer")), project, email: serviceAccount, member });
-const secretProps = shape({ secretId: secretName, project, name: secretName });
+const secretProps = shape({ secretId: secretName, project, name: secretName, location });
 
 /** Any tree at all, for the rare input that follows no known shape. */
 const wild = fc.dictionary(fc.string({ maxLength: 8 }), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }) as fc.Arbitrary<Tree>;
@@ -165,20 +197,55 @@ const PROPS_BY_TYPE: Record<string, fc.Arbitrary<Tree>> = {
     [T.secret]: secretProps,
     [T.secretIamMember]: iamProps,
     [T.secretIamBinding]: iamProps,
+    [T.secretIamPolicy]: iamProps,
+    [T.regionalSecret]: secretProps,
+    [T.projectIamMember]: iamProps, [T.projectIamBinding]: iamProps, [T.projectIamPolicy]: iamProps,
     [T.account]: accountProps,
+    [T.v2Job]: jobProps,
+    [T.v2WorkerPool]: workerPoolProps,
 };
+
+/** A small seeded PRNG (mulberry32): which leaves get a marker is part of the generated case. */
+function prng(seed: number): () => number {
+    let a = seed >>> 0;
+    return () => {
+        a = (a + 0x6d2b79f5) >>> 0;
+        let t = a;
+        t = Math.imul(t ^ (t >>> 15), t | 1);
+        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+}
+
+/** The tree with about one leaf in five replaced by the marker, secret-wrapped as the engine sends secret values. */
+function withMarkers(tree: unknown, random: () => number): unknown {
+    if (Array.isArray(tree)) {
+        return tree.map((item) => withMarkers(item, random));
+    }
+    if (typeof tree === "object" && tree !== null) {
+        return Object.fromEntries(Object.entries(tree).map(([k, v]) => [k, withMarkers(v, random)]));
+    }
+    return random() < 0.2 ? secretValue(MARKER) : tree;
+}
+
+const markerSeed = fc.integer({ min: 0, max: 2 ** 31 - 1 });
 
 function resourceOf(types: readonly string[]): fc.Arbitrary<{ type: string; props: Tree }> {
     return fc.constantFrom(...types).chain((type) =>
-        fc.oneof({ weight: 12, arbitrary: PROPS_BY_TYPE[type] }, { weight: 1, arbitrary: wild }).map((props) => ({ type, props })));
+        fc.tuple(fc.oneof({ weight: 12, arbitrary: PROPS_BY_TYPE[type] }, { weight: 1, arbitrary: wild }), markerSeed, fc.boolean())
+            .map(([props, seed, marked]) => ({ type, props: marked ? withMarkers(props, prng(seed)) as Tree : props })));
 }
 
 /** A stack: resources of every kind, linked by random (sometimes dangling) property dependencies. */
 const stack: fc.Arbitrary<TestResource[]> = fc.array(resourceOf(Object.keys(PROPS_BY_TYPE)), { minLength: 1, maxLength: 7 }).chain((drafts) => {
     const urns = drafts.map((d, i) => urnOf(d.type, `r${i}`));
     const depList = fc.subarray([...urns, urnOf(T.secret, "not-in-stack")]);
-    return fc.tuple(...drafts.map(() => fc.record({ template: depList, secretId: depList, member: depList, members: depList }, { requiredKeys: [] })))
-        .map((deps) => drafts.map((d, i) => ({ type: d.type, name: `r${i}`, props: d.props, propertyDependencies: deps[i] as Record<string, string[]> })));
+    return fc.tuple(...drafts.map(() => fc.tuple(
+        fc.record({ template: depList, secretId: depList, member: depList, members: depList, policyData: depList }, { requiredKeys: [] }),
+        depList,
+    ))).map((deps) => drafts.map((d, i) => ({
+        type: d.type, name: `r${i}`, props: d.props, propertyDependencies: deps[i][0] as Record<string, string[]>, dependencies: deps[i][1],
+    })));
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -200,6 +267,8 @@ function expectWellFormed(diagnostics: Diagnostic[], names: ReadonlySet<string>)
     for (const d of diagnostics) {
         expect(names.has(d.policyName), d.policyName).to.equal(true);
         expect(d.message).to.be.a("string").and.not.equal("");
+        expect(d.message.includes(MARKER), `${d.policyName} echoed a secret: ${d.message}`).to.equal(false);
+        expect(d.message.includes("s3cr3t"), `${d.policyName} echoed part of a secret`).to.equal(false);
         if (d.cantRun) {
             expect(d.enforcementLevel).to.equal("advisory");
         }
@@ -223,6 +292,7 @@ describe("property-based: random trees through every policy", function () {
         ["Cloud Run v1 services", [T.v1Service]],
         ["VPC connectors", [T.connector]],
         ["Cloud Run IAM members, bindings and policies", [T.v2IamMember, T.v2IamBinding, T.v2IamPolicy, T.v1IamMember, T.v1IamBinding, T.v1IamPolicy]],
+        ["Cloud Run jobs and worker pools", [T.v2Job, T.v2WorkerPool]],
     ];
     for (const [label, types] of groups) {
         it(`analyze: ${RUNS} ${label} without a crash, advising only when something is unknown`, async function () {
@@ -232,7 +302,7 @@ describe("property-based: random trees through every policy", function () {
                 if (!containsSentinel(props)) {
                     expect(diagnostics.filter((d) => d.cantRun)).to.deep.equal([]);
                 }
-            }), { numRuns: RUNS });
+            }), { numRuns: RUNS, seed: SEED });
         });
     }
 
@@ -242,13 +312,15 @@ describe("property-based: random trees through every policy", function () {
             expectWellFormed(diagnostics, names);
             expect(diagnostics.every((d) => stackPolicies.has(d.policyName))).to.equal(true);
             expect(diagnostics.filter((d) => d.cantRun)).to.deep.equal([]);
-        }), { numRuns: RUNS });
+        }), { numRuns: RUNS, seed: SEED });
     });
 
     it("runs under non-default config too (thresholds and lists changed)", async function () {
         await configurePack({
             "cloudrun-service-resource-floor": { minCpu: 0.5, minMemory: "1Gi" },
-            "cloudrun-service-startup-probe": { minFailureThreshold: 1, expectedStartupSeconds: 480 },
+            "cloudrun-service-startup-probe": { minFailureThreshold: 1, expectedStartupSeconds: 480, probePortMustMatch: false },
+            "cloudrun-invoker-not-public": { publicServices: ["backend"] },
+            "cloudrun-service-identity-and-ingress": { publicServices: ["backend"] },
             "cloudrun-service-env": { credentialNameSuffixes: [] },
             "cloudrun-service-required-secret-env": { requiredSecretEnv: [] },
             "cloudrun-secret-accessor-grants": { externalGrants: [{ secret: "*", member: "*" }] },
@@ -258,7 +330,7 @@ describe("property-based: random trees through every policy", function () {
             await fc.assert(fc.asyncProperty(resourceOf([T.v2Service, T.v1Service]), stack, async ({ type, props }, resources) => {
                 expectWellFormed(await analyzeResource({ type, name: "fuzz", props }, "keep"), names);
                 expect((await analyzeStack(resources, "keep")).filter((d) => d.cantRun)).to.deep.equal([]);
-            }), { numRuns: 1_000 });
+            }), { numRuns: Math.max(1, Math.round(RUNS / 10)), seed: SEED });
         } finally {
             await configurePack({});
         }
