@@ -89,12 +89,14 @@ export const cloudrunSecretAccessorGrants: PackStackPolicy = {
                 continue;
             }
             for (const secret of needed) {
-                for (const candidate of identity.candidates) {
-                    const granted = grants.some((g) => grantCovers(g, secret, candidate));
-                    if (!granted && !externalGrants.some((g) => externalGrantCovers(g, secret, candidate))) {
-                        reportViolation(`${candidate.label} (the ${view.noun}'s runtime service account) has no ${SECRET_ACCESSOR_ROLE} on secret ${secret.label}; ` +
-                            `add a SecretIamMember { secretId: <that secret>, role: "${SECRET_ACCESSOR_ROLE}", member: "serviceAccount:<email>" } or list it in externalGrants`, urn);
-                    }
+                // Several candidates only when the account is not known yet: any one of them may be the runtime
+                // identity, so only "none of them can read it" is certain.
+                const readers = identity.candidates.filter((candidate) =>
+                    grants.some((g) => grantCovers(g, secret, candidate)) || externalGrants.some((g) => externalGrantCovers(g, secret, candidate)));
+                if (readers.length === 0) {
+                    const who = identity.candidates.map((c) => c.label).join(" or ");
+                    reportViolation(`${who} (the ${view.noun}'s runtime service account) has no ${SECRET_ACCESSOR_ROLE} on secret ${secret.label}; ` +
+                        `add a SecretIamMember { secretId: <that secret>, role: "${SECRET_ACCESSOR_ROLE}", member: "serviceAccount:<email>" } or list it in externalGrants`, urn);
                 }
             }
         }
