@@ -115,8 +115,14 @@ const BYTES_PER_UNIT: Readonly<Record<string, number>> = {
     T: 1e12,
 };
 
-/** Parses a Kubernetes-style memory quantity ("512Mi", "2Gi", "1G") into MiB. Undefined when it is not one. */
+/**
+ * Parses a Kubernetes-style memory quantity ("512Mi", "2Gi", "1G") into MiB; a bare number is bytes (the provider
+ * turns it into the same string). Undefined when it is not one.
+ */
 export function parseMemoryMiB(value: unknown): number | undefined {
+    if (typeof value === "number") {
+        return Number.isFinite(value) && value > 0 ? value / 1024 ** 2 : undefined;
+    }
     if (typeof value !== "string") {
         return undefined;
     }
@@ -425,7 +431,10 @@ export function parseDurationSeconds(value: unknown): number | undefined {
 export const RESERVED_ENV_NAMES: readonly string[] = ["PORT", "K_SERVICE", "K_REVISION", "K_CONFIGURATION"];
 export const INGRESS_ONLY_RESERVED_ENV_NAMES: readonly string[] = ["PORT"];
 
-/** A job's container contract variables, reserved and not settable (configuring/jobs/environment-variables). */
+/**
+ * A job's container contract variables (container-contract#jobs): "The environment variables defined in the
+ * container runtime contract are reserved and cannot be set" (configuring/jobs/environment-variables).
+ */
 export const JOB_RESERVED_ENV_NAMES: readonly string[] = [
     "CLOUD_RUN_JOB", "CLOUD_RUN_EXECUTION", "CLOUD_RUN_TASK_INDEX", "CLOUD_RUN_TASK_ATTEMPT", "CLOUD_RUN_TASK_COUNT",
 ];

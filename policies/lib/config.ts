@@ -70,7 +70,7 @@ export function definePolicyConfig<T extends Record<string, ConfigValue>>(
     };
 }
 
-/** The schema keywords these policies use: type, bounds, pattern, minLength, enum, items. Messages name the key, never the value. */
+/** The schema keywords these policies use: type, bounds, pattern, minLength, enum, items, uniqueItems. Messages name the key, never the value. */
 function valueProblems(value: unknown, schema: PolicyConfigJSONSchema, key: string): string[] {
     const type = schema.type;
     if (typeof type === "string" && !hasJsonType(value, type)) {
@@ -88,6 +88,9 @@ function valueProblems(value: unknown, schema: PolicyConfigJSONSchema, key: stri
     }
     if (schema.enum && !schema.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
         problems.push(`${key} must be one of ${schema.enum.map((e) => JSON.stringify(e)).join(", ")}`);
+    }
+    if (Array.isArray(value) && schema.uniqueItems && new Set(value.map((item) => JSON.stringify(item))).size !== value.length) {
+        problems.push(`${key} must not repeat an item`);
     }
     if (Array.isArray(value) && schema.items !== undefined && typeof schema.items === "object" && !Array.isArray(schema.items)) {
         const items = schema.items;

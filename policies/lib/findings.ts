@@ -26,6 +26,16 @@ export function problemsIn(findings: readonly Finding[]): string[] {
     return findings.flatMap((f) => (f.kind === "problem" ? [f.message] : []));
 }
 
+/**
+ * For stack policies, after every violation is reported: a verdict that depended on a value not known yet
+ * becomes the engine's standard "can't run during preview" advisory, never a guessed violation.
+ */
+export function adviseUndecided(undecided: readonly PropNode[]): void {
+    if (undecided.length > 0) {
+        throw unknownValueError(undecided[0]);
+    }
+}
+
 /** Reports every problem; with none, throws UnknownValueError for the first unknown, if any. */
 export function reportFindings(findings: readonly Finding[], reportViolation: ReportViolation): void {
     const problems = problemsIn(findings);

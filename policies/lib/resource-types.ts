@@ -37,6 +37,12 @@ export const RESOURCE_TYPES = {
 /** How an IAM resource carries its members: one `member`, a `members` list, or a JSON `policyData`. */
 export type IamForm = "member" | "binding" | "policy";
 
+/** IAM resources that grant roles on a Cloud Run service (v2 and v1). */
+export const CLOUD_RUN_SERVICE_IAM_TYPES: readonly string[] = [
+    RESOURCE_TYPES.cloudRunV2ServiceIamMember, RESOURCE_TYPES.cloudRunV2ServiceIamBinding, RESOURCE_TYPES.cloudRunV2ServiceIamPolicy,
+    RESOURCE_TYPES.cloudRunV1IamMember, RESOURCE_TYPES.cloudRunV1IamBinding, RESOURCE_TYPES.cloudRunV1IamPolicy,
+];
+
 /** IAM resources that grant roles on a Cloud Run service, job or worker pool, by form. */
 export const CLOUD_RUN_IAM_TYPES: Readonly<Record<IamForm, readonly string[]>> = {
     member: [RESOURCE_TYPES.cloudRunV2ServiceIamMember, RESOURCE_TYPES.cloudRunV1IamMember, RESOURCE_TYPES.cloudRunV2JobIamMember, RESOURCE_TYPES.cloudRunV2WorkerPoolIamMember],

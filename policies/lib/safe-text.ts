@@ -17,6 +17,8 @@ export const NAME_PATTERNS = {
     /** Cloud Run service, job and worker pool names. */
     workload: /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/,
     project: PROJECT_REF_RE,
+    /** Pulumi resource names as programs usually write them. */
+    resource: /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/,
     location: LOCATION_RE,
 } as const;
 

@@ -45,7 +45,7 @@ export function secretNamesMatch(a: SecretName, b: SecretName): boolean {
 
 function secretKeyOfResource(secret: StackResource): SecretKey {
     const name = secretResourceName(secret);
-    return { name, urn: secret.resource.urn, label: name ? name.secretId : `Secret ${secret.resource.name}` };
+    return { name, urn: secret.resource.urn, label: name ? name.secretId : resourceLabel("Secret", secret) };
 }
 
 /**
@@ -74,7 +74,7 @@ export interface WorkloadSecretRefs {
     /** References that are set but not a secret name (wrong type, malformed path); never shown. */
     readonly malformed: readonly { where: string }[];
     /** References not known during preview (the reference itself or the list holding it). */
-    readonly pending: readonly { where: string }[];
+    readonly pending: readonly { where: string; node: PropNode }[];
     /** Secret resources the workload's template was computed from: where pending references resolve. */
     readonly dependencySecrets: readonly SecretKey[];
 }
@@ -84,10 +84,10 @@ export function workloadSecretRefs(workload: StackResource, view: WorkloadView, 
     const project = ownOrProviderString(workload, "project");
     const named: { where: string; key: SecretKey }[] = [];
     const malformed: { where: string }[] = [];
-    const pending: { where: string }[] = unknownLists(view);
+    const pending: { where: string; node: PropNode }[] = unknownLists(view);
     for (const use of secretUses(view)) {
         if (isUnknown(use.secret)) {
-            pending.push({ where: use.where });
+            pending.push({ where: use.where, node: use.secret });
             continue;
         }
         const text = asString(use.secret);
@@ -105,9 +105,9 @@ export function workloadSecretRefs(workload: StackResource, view: WorkloadView, 
 }
 
 /** Lists that could hold secret references but are unknown: their contents cannot be enumerated. */
-function unknownLists(view: WorkloadView): { where: string }[] {
+function unknownLists(view: WorkloadView): { where: string; node: PropNode }[] {
     const lists = [view.containerList, view.volumes, ...view.containers.flatMap((c) => [c.node, c.envList, ...c.env.map((e) => e.node)])];
-    return lists.filter(isUnknown).map((node) => ({ where: node.path.join(".") }));
+    return lists.filter(isUnknown).map((node) => ({ where: node.path.join("."), node }));
 }
 
 /**
@@ -155,6 +155,11 @@ export interface Identity {
 
 const SA_DOMAIN = "iam.gserviceaccount.com";
 
+/** "Account backend-runtime": the Pulumi resource name, when it is a well-formed name. */
+export function resourceLabel(kind: string, resource: StackResource): string {
+    return `${kind} ${nameText(resource.resource.name, "resource") ?? "(a resource whose name is not shown)"}`;
+}
+
 /** An Account's email: known output, else accountId@project.iam.gserviceaccount.com when both are known. */
 export function accountEmail(account: StackResource): string | undefined {
     const email = asString(at(account.root, "email"));
@@ -168,7 +173,7 @@ export function accountEmail(account: StackResource): string | undefined {
 
 function identityOfAccount(account: StackResource): Identity {
     const email = accountEmail(account);
-    return { email, urn: account.resource.urn, label: nameText(email, "email") ?? `Account ${account.resource.name}` };
+    return { email, urn: account.resource.urn, label: nameText(email, "email") ?? resourceLabel("Account", account) };
 }
 
 function identityOfEmail(email: string, accounts: readonly StackResource[]): Identity {
@@ -176,7 +181,7 @@ function identityOfEmail(email: string, accounts: readonly StackResource[]): Ide
     return {
         email,
         urn: account?.resource.urn,
-        label: nameText(email, "email") ?? (account ? `Account ${account.resource.name}` : "the service account (not a well-formed email)"),
+        label: nameText(email, "email") ?? (account ? resourceLabel("Account", account) : "the service account (not a well-formed email)"),
         defaultCompute: DEFAULT_COMPUTE_SA_RE.test(email),
     };
 }
@@ -194,7 +199,7 @@ export function identitiesMatch(a: Identity, b: Identity): boolean {
 /** Who the revision runs as: candidates (several only when ambiguous), or why it cannot be told. */
 export type RuntimeIdentity =
     | { readonly kind: "resolved"; readonly candidates: readonly Identity[] }
-    | { readonly kind: "unresolved"; readonly reason: string };
+    | { readonly kind: "unresolved"; readonly node: PropNode };
 
 export function runtimeIdentity(workload: StackResource, view: WorkloadView, all: readonly StackResource[]): RuntimeIdentity {
     const accounts = ofType(all, RESOURCE_TYPES.serviceAccount);
@@ -203,7 +208,7 @@ export function runtimeIdentity(workload: StackResource, view: WorkloadView, all
         const fromDeps = dependenciesOf(workload, "template", RESOURCE_TYPES.serviceAccount, all).map(identityOfAccount);
         return fromDeps.length > 0
             ? { kind: "resolved", candidates: fromDeps }
-            : { kind: "unresolved", reason: "the runtime service account is not known during preview and the template depends on no serviceaccount Account in this stack" };
+            : { kind: "unresolved", node };
     }
     const email = asString(node);
     if (email === undefined || email === "") {
@@ -289,9 +294,8 @@ function grantedSecrets(grant: StackResource, secrets: readonly StackResource[],
     if (!named) {
         return [];
     }
-    const location = named.location ?? (grant.resource.type === RESOURCE_TYPES.regionalSecretIamMember ||
-        grant.resource.type === RESOURCE_TYPES.regionalSecretIamBinding || grant.resource.type === RESOURCE_TYPES.regionalSecretIamPolicy
-        ? asString(at(grant.root, "location")) : undefined);
+    // Regional secret IAM carries the secret's location beside its id.
+    const location = named.location ?? asString(at(grant.root, "location"));
     return [secretKeyOfName({ ...named, project: named.project ?? ownOrProviderString(grant, "project"), ...(location ? { location } : {}) }, secrets, named.secretId)];
 }
 

@@ -6,7 +6,7 @@
  * being guessed. Fields a kind does not have are absent nodes.
  */
 import { CONTAINER_PORT_LIMITS, EXECUTION_ENVIRONMENTS, GPU_LIMIT_KEY, INGRESS_BY_V1_ANNOTATION } from "./cloud-run-limits";
-import { PropNode, asList, asNumber, asObject, asString, at, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "./props";
+import { PropNode, asList, asNumber, asString, at, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "./props";
 import { RESOURCE_TYPES } from "./resource-types";
 import { nameText } from "./safe-text";
 
@@ -33,7 +33,7 @@ export const V1_ANNOTATIONS = {
 export interface EnvVarView {
     readonly node: PropNode;
     readonly name: PropNode;
-    /** The literal value; an empty string counts as absent (engine outputs carry "" for unset). */
+    /** The literal value; "" and null count as absent (engine outputs carry them for unset). */
     readonly value: PropNode;
     /** valueSource (v1 valueFrom): set but unknown means "some reference, not a literal". */
     readonly source: PropNode;
@@ -129,10 +129,6 @@ const WORKLOAD_TYPES: Readonly<Record<string, { kind: WorkloadKind; generation: 
     [RESOURCE_TYPES.cloudRunV2Job]: { kind: "job", generation: "v2" },
     [RESOURCE_TYPES.cloudRunV2WorkerPool]: { kind: "workerPool", generation: "v2" },
 };
-
-export function isCloudRunWorkload(type: string): boolean {
-    return Object.prototype.hasOwnProperty.call(WORKLOAD_TYPES, type);
-}
 
 /** The view of a Cloud Run workload resource, or undefined for any other type. */
 export function workloadView(type: string, root: PropNode): WorkloadView | undefined {
@@ -310,7 +306,7 @@ function containerView(node: PropNode, index: number, shape: ContainerShape): Co
             return {
                 node: item,
                 name: at(item, "name"),
-                value: emptyAsAbsent(at(item, "value")),
+                value: zeroAsAbsent(at(item, "value")),
                 source,
                 secretKeyRef,
                 secret: at(secretKeyRef, shape.secretField),
@@ -318,10 +314,6 @@ function containerView(node: PropNode, index: number, shape: ContainerShape): Co
             };
         }),
     };
-}
-
-function emptyAsAbsent(node: PropNode): PropNode {
-    return node.value === "" ? { value: undefined, path: node.path } : node;
 }
 
 /** Translates a known string through a table; unknown and absent values pass through untouched. */
@@ -360,13 +352,14 @@ export function ingressContainer(view: WorkloadView): IngressContainer {
     if (containers.length === 1) {
         return { kind: "found", container: containers[0] };
     }
-    const withPorts = containers.filter((c) => isPresent(c.ports));
+    const withPorts = containers.filter((c) => !isUnknown(c.node) && isPresent(c.ports) && !isUnknown(c.ports));
+    const pending = containers.find((c) => isUnknown(c.ports) || isUnknown(c.node));
+    // Ports not known yet may turn out set or unset: decide only what they cannot change.
+    if (pending && withPorts.length < 2) {
+        return { kind: "unknown", node: isUnknown(pending.node) ? pending.node : pending.ports };
+    }
     if (withPorts.length === 1) {
         return { kind: "found", container: withPorts[0] };
-    }
-    const pending = containers.find((c) => isUnknown(c.ports) || isUnknown(c.node));
-    if (pending && withPorts.length === 0) {
-        return { kind: "unknown", node: isUnknown(pending.node) ? pending.node : pending.ports };
     }
     return {
         kind: "none",
@@ -414,9 +407,4 @@ export function countOf(node: PropNode): number | undefined {
     const text = asString(node);
     const n = text !== undefined && /^\d+$/.test(text) ? Number(text) : asNumber(node);
     return n !== undefined && Number.isInteger(n) ? n : undefined;
-}
-
-/** The keys of a known object (e.g. resources.limits). */
-export function keysOf(node: PropNode): string[] {
-    return Object.keys(asObject(node) ?? {});
 }

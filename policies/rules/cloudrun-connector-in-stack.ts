@@ -9,7 +9,8 @@ import {
     ConnectorRef, connectorRefText, connectorRefsMatch, connectorRegion, connectorResourceRef, isConnectorSet, parseConnectorRef,
 } from "../lib/connector-refs";
 import { PackStackPolicy } from "../lib/pack-policy";
-import { asString, isUnknown } from "../lib/props";
+import { adviseUndecided } from "../lib/findings";
+import { PropNode, asString, isUnknown } from "../lib/props";
 import { RESOURCE_TYPES } from "../lib/resource-types";
 import { nameText } from "../lib/safe-text";
 import { StackResource, cloudRunWorkloadsIn, locationsCompatible, ofType, ownOrProviderString, stackResources, transitiveDependenciesOf } from "../lib/stack-graph";
@@ -25,7 +26,9 @@ const config = definePolicyConfig("cloudrun-connector-in-stack", {
 });
 
 /** The verdict for one service, as violation messages (empty when it resolves). */
-function connectorProblems(service: StackResource, view: WorkloadView, all: readonly StackResource[], external: readonly ConnectorRef[]): string[] {
+function connectorProblems(
+    service: StackResource, view: WorkloadView, all: readonly StackResource[], external: readonly ConnectorRef[], undecided: PropNode[],
+): string[] {
     const node = view.vpcConnector;
     if (!isConnectorSet(node)) {
         return []; // No connector: whether one is required is cloudrun-service-vpc-egress's call.
@@ -36,8 +39,8 @@ function connectorProblems(service: StackResource, view: WorkloadView, all: read
         // The reference is an output not known yet: it comes from a resource the template depends on.
         const candidates = transitiveDependenciesOf(service, "template", RESOURCE_TYPES.vpcAccessConnector, all);
         if (candidates.length === 0) {
-            return [`could not verify the VPC connector: its reference is not known during preview and the ${view.noun} depends on no ${RESOURCE_TYPES.vpcAccessConnector} ` +
-                "in this stack; reference a Connector created in this stack"];
+            undecided.push(node); // Leads to no connector in the stack: nothing certain before apply.
+            return [];
         }
         return candidates.some((c) => locationsCompatible(connectorRegion(c), serviceRegion))
             ? []
@@ -68,7 +71,8 @@ function connectorProblems(service: StackResource, view: WorkloadView, all: read
 export const cloudrunConnectorInStack: PackStackPolicy = {
     name: "cloudrun-connector-in-stack",
     description:
-        "Stops Cloud Run services, jobs and worker pools that reference a VPC connector this stack does not create in the service's project and region. " +
+        "Team requirement: the VPC connector a Cloud Run service, job or worker pool uses is created in this stack, in its project and region, " +
+        "or listed in externalConnectors (a missing or other-region connector fails the deploy). " +
         "Create the connector in the stack and reference it, or list it in externalConnectors.",
     enforcementLevel: "mandatory",
     severity: "high",
@@ -80,10 +84,12 @@ export const cloudrunConnectorInStack: PackStackPolicy = {
     validateStack: (args, reportViolation) => {
         const external = config.read(args).externalConnectors.flatMap((e) => parseConnectorRef(e) ?? []);
         const all = stackResources(args.resources);
+        const undecided: PropNode[] = [];
         for (const { workload, view } of cloudRunWorkloadsIn(all)) {
-            for (const message of connectorProblems(workload, view, all, external)) {
+            for (const message of connectorProblems(workload, view, all, external, undecided)) {
                 reportViolation(message, workload.resource.urn);
             }
         }
+        adviseUndecided(undecided);
     },
 };

@@ -10,7 +10,7 @@ import { IamBinding, iamBindingsOf } from "../lib/iam";
 import { PackResourcePolicy } from "../lib/pack-policy";
 import { PropNode, asString, at, isUnknown } from "../lib/props";
 import { PUBLIC_SERVICES_PROPERTY, listedPublic } from "../lib/public-services";
-import { CLOUD_RUN_IAM_TYPES, RESOURCE_TYPES, iamFormOf } from "../lib/resource-types";
+import { CLOUD_RUN_IAM_TYPES, CLOUD_RUN_SERVICE_IAM_TYPES, iamFormOf } from "../lib/resource-types";
 import { nameText } from "../lib/safe-text";
 import { validateTypes } from "../lib/validation";
 
@@ -19,10 +19,6 @@ const config = definePolicyConfig("cloudrun-invoker-not-public", {
 });
 
 const PUBLIC_MEMBERS_LOWER = PUBLIC_MEMBERS.map((m) => m.toLowerCase());
-const SERVICE_IAM_TYPES: readonly string[] = [
-    RESOURCE_TYPES.cloudRunV2ServiceIamMember, RESOURCE_TYPES.cloudRunV2ServiceIamBinding, RESOURCE_TYPES.cloudRunV2ServiceIamPolicy,
-    RESOURCE_TYPES.cloudRunV1IamMember, RESOURCE_TYPES.cloudRunV1IamBinding, RESOURCE_TYPES.cloudRunV1IamPolicy,
-];
 
 /** The Cloud Run service an IAM resource is on: v2 `name`, v1 `service`; a full path ends in the name. */
 function serviceNameOf(type: string, root: PropNode): PropNode {
@@ -64,7 +60,7 @@ function iamFindings(type: string, root: PropNode, publicServices: readonly unkn
         return [];
     }
     const serviceName = serviceNameOf(type, root);
-    const mayBePublic = SERVICE_IAM_TYPES.includes(type) ? listedPublic(serviceName, publicServices) : false;
+    const mayBePublic = CLOUD_RUN_SERVICE_IAM_TYPES.includes(type) ? listedPublic(serviceName, publicServices) : false;
     const read = iamBindingsOf(form, root);
     switch (read.kind) {
         case "unknown":

@@ -6,6 +6,8 @@
  */
 import { CLOUD_RUN_DOCS, DEFAULT_COMPUTE_SA_RE, SECRET_ACCESSOR_ROLE, parseSecretName } from "../lib/cloud-run-limits";
 import { definePolicyConfig } from "../lib/config";
+import { adviseUndecided } from "../lib/findings";
+import { PropNode } from "../lib/props";
 import { PackStackPolicy } from "../lib/pack-policy";
 import { Identity, SecretKey, grantCovers, runtimeIdentity, secretGrants, secretKeysMatch, secretNamesMatch, workloadSecretRefs } from "../lib/secret-graph";
 import { cloudRunWorkloadsIn, stackResources } from "../lib/stack-graph";
@@ -53,7 +55,7 @@ export const cloudrunSecretAccessorGrants: PackStackPolicy = {
     name: "cloudrun-secret-accessor-grants",
     description:
         `Stops Cloud Run services, jobs and worker pools whose runtime service account lacks ${SECRET_ACCESSOR_ROLE} on a secret it reads (the deploy would fail). ` +
-        "Grant the role on the secret (SecretIamMember, SecretIamBinding, SecretIamPolicy) or on the project, or declare the grant in externalGrants.",
+        "Team requirement: the grant is in this stack (on the secret: SecretIamMember, SecretIamBinding, SecretIamPolicy; or on the project) or declared in externalGrants.",
     enforcementLevel: "mandatory",
     severity: "critical",
     remediationSteps:
@@ -67,24 +69,23 @@ export const cloudrunSecretAccessorGrants: PackStackPolicy = {
         const externalGrants = (config.read(args).externalGrants as unknown[]).filter((g): g is ExternalGrant => typeof g === "object" && g !== null);
         const all = stackResources(args.resources);
         const grants = secretGrants(all);
+        const undecided: PropNode[] = [];
         for (const { workload, view } of cloudRunWorkloadsIn(all)) {
             const urn = workload.resource.urn;
             const refs = workloadSecretRefs(workload, view, all);
             // A reference unknown in preview can be any secret the template depends on: require access to all of them.
             const needed = distinctSecrets([...refs.named.map((r) => r.key), ...(refs.pending.length > 0 ? refs.dependencySecrets : [])]);
             if (refs.pending.length > 0 && refs.dependencySecrets.length === 0) {
-                reportViolation(`could not verify secret access: the references at ${refs.pending.map((p) => p.where).join(", ")} are not known during preview ` +
-                    `and the ${view.noun} depends on no Secret Manager secret in this stack`, urn);
+                undecided.push(refs.pending[0].node);
             }
             if (needed.length === 0) {
                 continue;
             }
             const identity = runtimeIdentity(workload, view, all);
             if (identity.kind === "unresolved") {
-                const uncovered = needed.filter((secret) => !externalGrants.some((g) => externalGrantCovers(g, secret, { label: "" })));
-                if (uncovered.length > 0) {
-                    reportViolation(`could not verify access to ${uncovered.map((s) => s.label).join(", ")}: ${identity.reason}; ` +
-                        "set template.serviceAccount from a gcp.serviceaccount.Account in this stack", urn);
+                // Who the revision runs as is not known yet: decided at apply, unless a wildcard grant covers everyone.
+                if (needed.some((secret) => !externalGrants.some((g) => g.member === WILDCARD && externalGrantCovers(g, secret, { label: "" })))) {
+                    undecided.push(identity.node);
                 }
                 continue;
             }
@@ -100,5 +101,6 @@ export const cloudrunSecretAccessorGrants: PackStackPolicy = {
                 }
             }
         }
+        adviseUndecided(undecided);
     },
 };

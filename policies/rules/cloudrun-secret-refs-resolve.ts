@@ -5,6 +5,8 @@
  */
 import { CLOUD_RUN_DOCS, SECRET_NAME_PATTERN, SecretName, parseSecretName } from "../lib/cloud-run-limits";
 import { definePolicyConfig } from "../lib/config";
+import { adviseUndecided } from "../lib/findings";
+import { PropNode } from "../lib/props";
 import { PackStackPolicy } from "../lib/pack-policy";
 import { RESOURCE_TYPES } from "../lib/resource-types";
 import { secretNamesMatch, workloadSecretRefs } from "../lib/secret-graph";
@@ -22,7 +24,8 @@ const config = definePolicyConfig("cloudrun-secret-refs-resolve", {
 export const cloudrunSecretRefsResolve: PackStackPolicy = {
     name: "cloudrun-secret-refs-resolve",
     description:
-        "Stops Cloud Run services, jobs and worker pools that reference a secret this stack does not create (the revision would never become ready). " +
+        "Team requirement: every secret a Cloud Run service, job or worker pool reads is created in this stack or listed in externalSecrets, " +
+        "so a missing secret (the revision would never become ready) shows in review. " +
         `Create each referenced secret as ${RESOURCE_TYPES.secret} (or a RegionalSecret) in the stack, or list it in externalSecrets.`,
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -35,6 +38,7 @@ export const cloudrunSecretRefsResolve: PackStackPolicy = {
         const external = config.read(args).externalSecrets.flatMap((e) => parseSecretName(e) ?? []);
         const isExternal = (name: SecretName) => external.some((e) => secretNamesMatch(name, e));
         const all = stackResources(args.resources);
+        const undecided: PropNode[] = [];
         for (const { workload, view } of cloudRunWorkloadsIn(all)) {
             const urn = workload.resource.urn;
             const refs = workloadSecretRefs(workload, view, all);
@@ -47,10 +51,11 @@ export const cloudrunSecretRefsResolve: PackStackPolicy = {
             for (const { where } of refs.malformed) {
                 reportViolation(`${where}: the secret reference is not a secret id or projects/<p>/secrets/<id>`, urn);
             }
+            // A reference not known yet that leads to no secret in the stack: nothing certain to say before apply.
             if (refs.pending.length > 0 && refs.dependencySecrets.length === 0) {
-                reportViolation(`could not verify the secret references at ${refs.pending.map((p) => p.where).join(", ")}: they are not known during preview ` +
-                    `and the ${view.noun} depends on no Secret Manager secret in this stack; reference secrets created in this stack (or literal ids listed in externalSecrets)`, urn);
+                undecided.push(refs.pending[0].node);
             }
         }
+        adviseUndecided(undecided);
     },
 };

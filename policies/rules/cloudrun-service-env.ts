@@ -9,7 +9,7 @@ import { definePolicyConfig } from "../lib/config";
 import { cloudSqlSocketSslParam, credentialSuffixOf, hasUrlPassword, isBareLoopbackHost, loopbackHostIn, namesCloudSqlSocket } from "../lib/env-values";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { asList, asString, at, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "../lib/props";
+import { PropNode, asList, asString, at, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "../lib/props";
 import { nameText } from "../lib/safe-text";
 import { ALL_WORKLOADS, checkEveryContainer, validateWorkloads } from "../lib/validation";
 import { ContainerView, EnvVarView, V1_ANNOTATIONS, WorkloadView, ingressContainer } from "../lib/workload";
@@ -21,20 +21,37 @@ const config = definePolicyConfig("cloudrun-service-env", {
         default: ["_PASSWORD", "_SECRET", "_TOKEN", "_KEY"],
         description: "Env names ending with one of these hold credentials and must come from Secret Manager, not a literal value.",
     },
+    rejectLoopbackHosts: {
+        type: "boolean",
+        default: true,
+        description: "Team requirement: reject a localhost / 127.x / ::1 address in a single-container revision (it is the container itself).",
+    },
+    loopbackAllowedNames: {
+        type: "array",
+        items: { type: "string", minLength: 1 },
+        default: ["NO_PROXY"],
+        description: "Env names (any case) that may name a loopback host, e.g. proxy exclusions.",
+    },
 });
 
-/** The names Cloud Run reserves for this container: what its contract injects. */
-function reservedNames(view: WorkloadView, container: ContainerView): readonly string[] {
+/**
+ * The names Cloud Run reserves for this container (what its contract injects), and those it reserves only if
+ * this container turns out to be the ingress one, which is not known yet.
+ */
+function reservedNames(view: WorkloadView, container: ContainerView): { names: readonly string[]; ifIngress: readonly string[]; ingressNode?: PropNode } {
     if (view.kind === "job") {
-        return JOB_RESERVED_ENV_NAMES;
+        return { names: JOB_RESERVED_ENV_NAMES, ifIngress: [] };
     }
     if (view.kind !== "service") {
-        return [];
+        return { names: [], ifIngress: [] };
     }
     const ingress = ingressContainer(view);
-    const isIngress = ingress.kind === "found" && ingress.container === container;
     // PORT is injected into the ingress container only: a sidecar may set it.
-    return isIngress ? RESERVED_ENV_NAMES : RESERVED_ENV_NAMES.filter((n) => !INGRESS_ONLY_RESERVED_ENV_NAMES.includes(n));
+    const always = RESERVED_ENV_NAMES.filter((n) => !INGRESS_ONLY_RESERVED_ENV_NAMES.includes(n));
+    if (ingress.kind === "unknown") {
+        return { names: always, ifIngress: INGRESS_ONLY_RESERVED_ENV_NAMES, ingressNode: ingress.node };
+    }
+    return { names: ingress.kind === "found" && ingress.container === container ? RESERVED_ENV_NAMES : always, ifIngress: [] };
 }
 
 /** Cloud SQL mounted as a unix socket: a v2 cloudSqlInstance volume or the v1 cloudsql-instances annotation. */
@@ -47,19 +64,20 @@ function mountsCloudSql(view: WorkloadView): boolean {
 interface EnvContext {
     readonly view: WorkloadView;
     readonly container: ContainerView;
-    readonly reserved: readonly string[];
+    readonly reserved: ReturnType<typeof reservedNames>;
     readonly suffixes: readonly string[];
     readonly mountsCloudSql: boolean;
+    readonly loopback: { readonly reject: boolean; readonly allowedNames: readonly string[] };
 }
 
-function containerEnvFindings(view: WorkloadView, container: ContainerView, suffixes: readonly string[]): Finding[] {
+function containerEnvFindings(view: WorkloadView, container: ContainerView, settings: Pick<EnvContext, "suffixes" | "loopback">): Finding[] {
     if (isUnknown(container.node)) {
         return [needsKnown(container.node)];
     }
     if (isUnknown(container.envList)) {
         return [needsKnown(container.envList)];
     }
-    const ctx: EnvContext = { view, container, reserved: reservedNames(view, container), suffixes, mountsCloudSql: mountsCloudSql(view) };
+    const ctx: EnvContext = { view, container, reserved: reservedNames(view, container), mountsCloudSql: mountsCloudSql(view), ...settings };
     const tooMany = container.env.length > ENV_LIMITS.maxVariables
         ? [problem(`${container.label}: ${container.env.length} env variables exceed Cloud Run's ${ENV_LIMITS.maxVariables}`)]
         : [];
@@ -87,10 +105,13 @@ function envVarFindings(ctx: EnvContext, env: EnvVarView): Finding[] {
 }
 
 function nameFindings(ctx: EnvContext, where: string, name: string): Finding[] {
-    if (!ctx.reserved.includes(name)) {
+    if (ctx.reserved.ingressNode && ctx.reserved.ifIngress.includes(name)) {
+        return [needsKnown(ctx.reserved.ingressNode)];
+    }
+    if (!ctx.reserved.names.includes(name)) {
         return [];
     }
-    return [problem(`${where}: ${name} is reserved (Cloud Run sets it itself and rejects the revision); remove it` +
+    return [problem(`${where}: ${name} is reserved (Cloud Run sets it itself and rejects the ${ctx.view.kind === "job" ? "job" : "revision"}); remove it` +
         (name === "PORT" ? " and set the container port with ports.containerPort" : ""))];
 }
 
@@ -119,7 +140,8 @@ function valueFindings(ctx: EnvContext, where: string, name: string | undefined,
     // A Cloud SQL socket path makes the nominal host unused, and with Cloud SQL mounted a bare "localhost" is the
     // MySQL/PostgreSQL clients' way of saying "use the socket".
     const socketHost = namesCloudSqlSocket(value) || (ctx.mountsCloudSql && isBareLoopbackHost(value));
-    if (loopbackHostIn(value) !== undefined && ctx.view.containers.length === 1 && !socketHost) {
+    const allowedName = name !== undefined && ctx.loopback.allowedNames.some((n) => n.toUpperCase() === name.toUpperCase());
+    if (ctx.loopback.reject && loopbackHostIn(value) !== undefined && ctx.view.containers.length === 1 && !socketHost && !allowedName) {
         findings.push(problem(`${where} points at a loopback host, which in a single-container revision is the container itself; ` +
             "use the real host (e.g. the Memorystore/Cloud SQL private IP) from a secret"));
     }
@@ -140,7 +162,7 @@ export const cloudrunServiceEnv: PackResourcePolicy = {
     name: "cloudrun-service-env",
     description:
         "Stops env variables that break or leak a revision: reserved names (a service's PORT on the ingress container, K_*; a job's CLOUD_RUN_*), " +
-        "localhost in a single-container revision, credentials in plain values, and Cloud SQL socket URLs with sslmode/ssl. " +
+        "credentials in plain values, Cloud SQL socket URLs with sslmode/ssl, and (team requirement, rejectLoopbackHosts) localhost in a single-container revision. " +
         "Remove reserved names, point at real hosts, and move credentials to Secret Manager.",
     enforcementLevel: "mandatory",
     severity: "critical",
@@ -152,7 +174,11 @@ export const cloudrunServiceEnv: PackResourcePolicy = {
     url: CLOUD_RUN_DOCS.containerContract,
     configSchema: config.schema,
     validateResource: validateWorkloads(ALL_WORKLOADS, (view, args) => {
-        const suffixes = config.read(args).credentialNameSuffixes.filter((s): s is string => typeof s === "string");
-        return checkEveryContainer(view, (container) => containerEnvFindings(view, container, suffixes));
+        const cfg = config.read(args);
+        const settings = {
+            suffixes: cfg.credentialNameSuffixes.filter((s): s is string => typeof s === "string"),
+            loopback: { reject: cfg.rejectLoopbackHosts, allowedNames: cfg.loopbackAllowedNames.filter((s): s is string => typeof s === "string") },
+        };
+        return checkEveryContainer(view, (container) => containerEnvFindings(view, container, settings));
     }),
 };

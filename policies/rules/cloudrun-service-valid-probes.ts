@@ -83,7 +83,11 @@ function dependsOnFindings(view: WorkloadView): Finding[] {
             }
             const target = view.containers.find((c) => c !== container && typeof nameNode.value === "string" && asString(c.name) === nameNode.value);
             const shown = nameText(nameNode.value, "container") ?? "(a name that is not a container name)";
-            if (!target) {
+            // A container whose name is not known yet may be the one named.
+            const unnamed = view.containers.find((c) => c !== container && (isUnknown(c.node) || isUnknown(c.name)));
+            if (!target && unnamed) {
+                findings.push(needsKnown(isUnknown(unnamed.node) ? unnamed.node : unnamed.name));
+            } else if (!target) {
                 findings.push(problem(`${container.label} depends on ${shown}, which is not another container of this ${view.noun}`));
             } else if (isUnknown(target.startupProbe)) {
                 findings.push(needsKnown(target.startupProbe));

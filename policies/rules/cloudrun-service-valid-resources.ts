@@ -12,7 +12,7 @@ import { PackResourcePolicy } from "../lib/pack-policy";
 import { PropNode, asBoolean, asString, isAbsent, isUnknown, zeroAsAbsent } from "../lib/props";
 import { enumText } from "../lib/safe-text";
 import { ALL_WORKLOADS, checkEveryContainer, validateWorkloads } from "../lib/validation";
-import { ContainerView, WorkloadView, countOf, ingressContainer } from "../lib/workload";
+import { ContainerView, V1_ANNOTATIONS, WorkloadView, countOf, ingressContainer } from "../lib/workload";
 
 /** A limit's value for the rules: its own, Cloud Run's default when unset, or undefined while unknown. */
 function limitValue(node: PropNode, fallback: string): { value: unknown; defaulted: boolean } {
@@ -66,6 +66,9 @@ function containerProblems(view: WorkloadView, container: ContainerView, environ
     const problems = resourceProblems(service ? spec : { cpu: spec.cpu, memory: spec.memory, executionEnvironment: environment })
         .map((p) => problem(`${container.label}: ${p.message}${note(p.field)}`));
     const accelerator = gpuAccelerator(view, container);
+    if (accelerator && isUnknown(cpuIdleNode) && service) {
+        pending.push(needsKnown(cpuIdleNode));
+    }
     const gpu = accelerator
         ? gpuProblems(accelerator, { cpu: cpu.value, memory: memory.value, cpuIdle }).map((p) => problem(`${container.label}: ${p.message}${note(p.field)}`))
         : [];
@@ -90,8 +93,8 @@ function gpuAccelerator(view: WorkloadView, container: ContainerView): string | 
     return main === container ? accelerator : undefined;
 }
 
-function executionEnvironment(node: PropNode): { value: ExecutionEnvironment | undefined; findings: Finding[] } {
-    const set = zeroAsAbsent(node);
+function executionEnvironment(view: WorkloadView): { value: ExecutionEnvironment | undefined; findings: Finding[] } {
+    const set = zeroAsAbsent(view.executionEnvironment);
     if (isAbsent(set) || isUnknown(set)) {
         return { value: undefined, findings: [] };
     }
@@ -101,7 +104,9 @@ function executionEnvironment(node: PropNode): { value: ExecutionEnvironment | u
     }
     return {
         value: undefined,
-        findings: [problem(`executionEnvironment is not one of ${Object.keys(EXECUTION_ENVIRONMENTS).join(", ")}`)],
+        findings: [problem(view.generation === "v2"
+            ? `${view.fields.template}.executionEnvironment is not one of ${Object.keys(EXECUTION_ENVIRONMENTS).filter((k) => k.startsWith("EXECUTION")).join(", ")}`
+            : `the ${V1_ANNOTATIONS.executionEnvironment} annotation is not one of gen1, gen2`)],
     };
 }
 
@@ -128,9 +133,11 @@ export const cloudrunServiceValidResources: PackResourcePolicy = {
         `An nvidia-l4 GPU needs at least ${GPU_REQUIREMENTS["nvidia-l4"].minCpu} CPU, ${formatMiB(GPU_REQUIREMENTS["nvidia-l4"].minMemoryMiB)} and cpuIdle false.`,
     url: CLOUD_RUN_DOCS.memory,
     validateResource: validateWorkloads(ALL_WORKLOADS, (view) => {
-        const environment = executionEnvironment(view.executionEnvironment);
+        const environment = executionEnvironment(view);
         return [
             ...environment.findings,
+            // The GPU minimums depend on which accelerator; everything else is decided without it.
+            ...(isUnknown(view.accelerator) ? [needsKnown(view.accelerator)] : []),
             ...checkEveryContainer(view, (container) => containerProblems(view, container, environment.value)),
         ];
     }),

@@ -5,7 +5,7 @@
 import { CLOUD_RUN_DOCS, VPC_EGRESS_VALUES } from "../lib/cloud-run-limits";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { asList, asString, isAbsent, isUnknown, zeroAsAbsent } from "../lib/props";
+import { PropNode, asList, asString, isAbsent, isUnknown, zeroAsAbsent } from "../lib/props";
 import { ALL_WORKLOADS, validateWorkloads } from "../lib/validation";
 import { WorkloadView } from "../lib/workload";
 
@@ -16,10 +16,11 @@ function vpcFindings(view: WorkloadView): Finding[] {
     const connector = zeroAsAbsent(view.vpcConnector);
     const interfaces = zeroAsAbsent(view.vpcNetworkInterfaces);
     const findings: Finding[] = [];
-    // v1 carries the interfaces as a JSON annotation; v2 as a list.
-    const interfaceCount = view.generation === "v2" ? asList(interfaces)?.length : undefined;
-    if (interfaceCount !== undefined && interfaceCount > 1) {
-        findings.push(problem(`${view.fields.vpc}.networkInterfaces has ${interfaceCount} interfaces; Cloud Run takes one`));
+    const interfaceCount = countInterfaces(view, interfaces);
+    if (interfaceCount === "unknown") {
+        findings.push(needsKnown(interfaces));
+    } else if (interfaceCount !== undefined && interfaceCount > 1) {
+        findings.push(problem(`${view.generation === "v1" ? "the network-interfaces annotation" : `${view.fields.vpc}.networkInterfaces`} has ${interfaceCount} interfaces; Cloud Run takes one`));
     }
     // Both set is decided even when the values are not known yet: each will be a value.
     if (!isAbsent(connector) && !isAbsent(interfaces)) {
@@ -32,6 +33,26 @@ function vpcFindings(view: WorkloadView): Finding[] {
         findings.push(problem(`${view.fields.vpc}.egress is not one of ${VPC_EGRESS_VALUES.join(", ")}`));
     }
     return findings;
+}
+
+/** How many network interfaces: v2 lists them, v1 carries a JSON list in an annotation. */
+function countInterfaces(view: WorkloadView, interfaces: PropNode): number | "unknown" | undefined {
+    if (isUnknown(interfaces)) {
+        return "unknown";
+    }
+    if (view.generation === "v2") {
+        return asList(interfaces)?.length;
+    }
+    const text = asString(interfaces);
+    if (text === undefined) {
+        return undefined;
+    }
+    try {
+        const parsed: unknown = JSON.parse(text);
+        return Array.isArray(parsed) ? parsed.length : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 export const cloudrunServiceValidVpc: PackResourcePolicy = {

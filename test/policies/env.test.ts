@@ -37,7 +37,7 @@ describe("cloudrun-service-env", function () {
             props: { location: "europe-west1", template: { template: { containers: [{ image: "i", envs: [{ name, value: "1" }] }] } } },
         });
         expect(ofPolicy(await analyzeResource(job("CLOUD_RUN_TASK_INDEX")), ENV).map((d) => d.detail)).to.deep.equal([
-            "containers[0] env CLOUD_RUN_TASK_INDEX: CLOUD_RUN_TASK_INDEX is reserved (Cloud Run sets it itself and rejects the revision); remove it",
+            "containers[0] env CLOUD_RUN_TASK_INDEX: CLOUD_RUN_TASK_INDEX is reserved (Cloud Run sets it itself and rejects the job); remove it",
         ]);
         expect(ofPolicy(await analyzeResource(job("PORT")), ENV)).to.deep.equal([]);
     });
@@ -48,6 +48,27 @@ describe("cloudrun-service-env", function () {
             "containers[0] (api) env CACHE_URL points at a loopback host, which in a single-container revision is the container itself; " +
             "use the real host (e.g. the Memorystore/Cloud SQL private IP) from a secret",
         ]);
+    });
+
+    it("is a team setting: NO_PROXY may name localhost, and rejectLoopbackHosts false accepts any loopback", async function () {
+        expect(await check(ENV, withEnv("NO_PROXY", "localhost,127.0.0.1"))).to.deep.equal([]);
+        expect(await check(ENV, withEnv("OTEL_EXPORTER_OTLP_ENDPOINT", "http://localhost:4317"), { [ENV]: { rejectLoopbackHosts: false } })).to.deep.equal([]);
+    });
+
+    it("accepts a loopback host beside a Cloud SQL socket path, or a bare localhost with Cloud SQL mounted", async function () {
+        expect(await check(ENV, withEnv("DATABASE_URL_PLAIN", "mysql://localhost/app?socketPath=/cloudsql/acme:europe-west1:db"))).to.deep.equal([]);
+        expect(await check(ENV, (p) => {
+            envs(p).push({ name: "DB_HOST", value: "localhost" });
+            p.template.volumes = [{ name: "cloudsql", cloudSqlInstance: { instances: ["acme:europe-west1:db"] } }];
+        })).to.deep.equal([]);
+        expect(await check(ENV, withEnv("DB_HOST", "localhost"))).to.have.length(1);
+    });
+
+    it("waits for the ingress container before judging PORT when a sidecar's ports are not known yet", async function () {
+        const found = await check(ENV, (p) => {
+            p.template.containers.push({ name: "proxy", image: p.template.containers[0].image, ports: UNKNOWN.object, envs: [{ name: "PORT", value: "9000" }] });
+        });
+        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);
     });
 
     it("accepts localhost when a sidecar can serve it (e.g. a Cloud SQL proxy)", async function () {

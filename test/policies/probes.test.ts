@@ -214,6 +214,14 @@ describe("cloudrun-service-valid-probes (Cloud Run's rules, every container)", f
         expect(await check(VALID, withProxy({ tcpSocket: { port: 5432 } }))).to.deep.equal([]);
     });
 
+    it("waits when the container named in dependsOn may be one whose name is not known yet", async function () {
+        const found = await check(VALID, (p) => {
+            api(p).dependsOns = ["proxy"];
+            p.template.containers.push({ name: UNKNOWN.string, image: api(p).image });
+        });
+        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);
+    });
+
     it("reads v1's container-dependencies annotation", async function () {
         const props = goodV1Service();
         props.template.spec.containers[0].name = "app";

@@ -168,6 +168,13 @@ describe("cloudrun-service-valid-resources", function () {
         ]);
     });
 
+    it("reads a numeric memory limit as bytes, and waits for an accelerator not known yet", async function () {
+        expect(await check(VALID, (p) => { limits(p).limits = { cpu: 2, memory: 2 * 1024 ** 3 }; })).to.deep.equal([]);
+        expect(await check(FLOOR, (p) => { limits(p).limits = { cpu: 2, memory: 2 * 1024 ** 3 }; })).to.deep.equal([]);
+        const pending = await check(VALID, (p) => { p.template.nodeSelector = { accelerator: UNKNOWN.string }; });
+        expect(pending.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);
+    });
+
     it("checks every container of jobs and worker pools, without service-only rules", async function () {
         const job = { type: T.v2Job, name: "j", props: { template: { template: { containers: [{ image: "i", resources: { limits: { cpu: "4", memory: "1Gi" } } }] } } } };
         expect(violationsOf(await analyzeResource(job), VALID).map((d) => d.detail)).to.deep.equal([
@@ -193,7 +200,7 @@ describe("cloudrun-service-valid-resources", function () {
     it("rejects an execution environment Cloud Run does not know", async function () {
         const found = await check(VALID, (p) => { p.template.executionEnvironment = "GEN3"; });
         expect(found.map((d) => d.detail)).to.deep.equal([
-            "executionEnvironment is not one of EXECUTION_ENVIRONMENT_GEN1, EXECUTION_ENVIRONMENT_GEN2, gen1, gen2",
+            "template.executionEnvironment is not one of EXECUTION_ENVIRONMENT_GEN1, EXECUTION_ENVIRONMENT_GEN2",
         ]);
     });
 

@@ -53,13 +53,22 @@ describe("cloudrun-secret-refs-resolve", function () {
         expect(found[0].detail).to.match(/^volumes\[0\] reads secret backend-config/);
     });
 
-    it("resolves references unknown in preview through the template's dependencies, and says so when it cannot", async function () {
+    it("resolves references unknown in preview through the template's dependencies, and advises (no guessed verdict) when it cannot", async function () {
         expect(await check(RESOLVE, stagingStack({ freshPreview: true }))).to.deep.equal([]);
         const stack = stagingStack({ freshPreview: true });
         serviceOf(stack).propertyDependencies = { template: [] };
         const found = await check(RESOLVE, stack);
-        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[false, "mandatory"]]);
-        expect(found[0].detail).to.match(/^could not verify the secret references at containers\[0\] \(api\) env DATABASE_URL/);
+        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);
+        expect(found[0].message).to.contain("template.containers.0.envs.0.valueSource.secretKeyRef.secret can't be known during preview");
+    });
+
+    it("still reports what it can decide when another reference is not known yet", async function () {
+        const stack = stagingStack({ freshPreview: true, withoutSecretFor: ["REDIS_URL"], service: (p) => {
+            p.template.containers[0].envs[1].valueSource.secretKeyRef.secret = "backend-redis-url";
+        } });
+        serviceOf(stack).propertyDependencies = { template: [] };
+        const found = await check(RESOLVE, stack);
+        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[false, "mandatory"], [true, "advisory"]]);
     });
 
     it("checks v1 services and their secret aliases", async function () {
@@ -128,13 +137,13 @@ describe("cloudrun-secret-accessor-grants", function () {
         expect(await check(GRANTS, stack)).to.deep.equal([]);
     });
 
-    it("says it could not verify when the runtime service account cannot be traced", async function () {
+    it("advises (no guessed verdict) when the runtime service account cannot be traced", async function () {
         const stack = stagingStack({ freshPreview: true });
         const service = serviceOf(stack);
         service.propertyDependencies = { template: service.propertyDependencies!.template.filter((u) => !u.includes(T.account)) };
         const found = await check(GRANTS, stack);
-        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[false, "mandatory"]]);
-        expect(found[0].detail).to.match(/^could not verify access to backend-database-url, backend-redis-url, backend-clickhouse-url: the runtime service account is not known/);
+        expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);
+        expect(found[0].message).to.contain("template.serviceAccount can't be known during preview");
     });
 
     it("when the template depends on several accounts, rejects only a secret none of them can read", async function () {

@@ -15,7 +15,9 @@ describe("Cloud Run limits (the one table config and policies share)", () => {
 
         it("parses memory into MiB with binary and decimal units", () => {
             expect([parseMemoryMiB("512Mi"), parseMemoryMiB("2Gi"), parseMemoryMiB("1G")]).to.deep.equal([512, 2048, 1e9 / 1024 ** 2]);
-            expect([parseMemoryMiB("lots"), parseMemoryMiB(2048), parseMemoryMiB("2 Gi")]).to.deep.equal([undefined, undefined, undefined]);
+            expect([parseMemoryMiB("lots"), parseMemoryMiB(-1), parseMemoryMiB("2 Gi")]).to.deep.equal([undefined, undefined, undefined]);
+            // A number is bytes, as the provider turns it into the same quantity string.
+            expect([parseMemoryMiB(2 * 1024 ** 3), parseMemoryMiB("2147483648")]).to.deep.equal([2048, 2048]);
         });
 
         it("parses request timeouts as protobuf durations", () => {
