@@ -140,15 +140,19 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         const notJson = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson("{not json")]);
         expect(notJson.code).to.equal(2);
         expect(notJson.stderr).to.include("is not valid JSON");
-        const unknownPolicy = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson({ "no-such-policy": "disabled" })]);
-        expect(unknownPolicy.code).to.equal(2);
-        expect(unknownPolicy.stderr).to.include("no-such-policy");
+        // The engine passes an unknown policy name on; so does the check, with a warning.
+        const unknownPolicy = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson({ "cloudrun-service-resource-flor": "disabled" })]);
+        expect(unknownPolicy.code).to.equal(0);
+        expect(unknownPolicy.stderr).to.include("\"cloudrun-service-resource-flor\", which this pack does not have").and.to.include("did you mean \"cloudrun-service-resource-floor\"?");
         // A value that breaks its schema is an error naming the file, the policy and the key, never the default in disguise.
-        const badFloorFile = writeJson({ "cloudrun-service-resource-floor": { minMemory: "0" } });
+        const badFloorFile = writeJson('{ "cloudrun-service-resource-floor": { "minCpu": 1e309 } }');
         const badFloor = await runCheck(["--stack", "staging", "--policy-pack-config", badFloorFile]);
         expect(badFloor.code).to.equal(2);
         expect(badFloor.stderr).to.include(`--policy-pack-config ${badFloorFile}`);
-        expect(badFloor.stderr).to.include("cloudrun-service-resource-floor: minMemory must match");
+        expect(badFloor.stderr).to.include("cloudrun-service-resource-floor.minCpu is out of range");
+        const badMemory = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson({ "cloudrun-service-resource-floor": { minMemory: "0" } })]);
+        expect(badMemory.code).to.equal(2);
+        expect(badMemory.stderr).to.include("validating policy config: cloud-run-guardrails 0.1.0  cloudrun-service-resource-floor: minMemory: Does not match pattern");
     });
 
     it("never prints a secure value (they become opaque placeholders)", async () => {

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import {
-    ConfigurablePolicy, PolicyConfigError, SIGNATURES, SIG_KEY, UNKNOWN, launchPolicyPack, reconcilePolicyConfig, secret, toStruct,
+    ConfigurablePolicy, PolicyConfigError, PolicyPackConfig, SIGNATURES, SIG_KEY, UNKNOWN, launchPolicyPack, reconcilePolicyConfig, secret, toStruct,
 } from "../../tools/analyzer";
 
 const POLICIES_DIR = path.resolve(__dirname, "../../policies");
@@ -17,7 +17,10 @@ const POLICIES: ConfigurablePolicy[] = [
         name: "floor",
         enforcementLevel: "mandatory",
         configSchema: {
-            properties: { minCpu: { type: "number", default: 2, exclusiveMinimum: 0 }, names: { type: "array", items: { type: "string" }, default: ["A"] } },
+            properties: {
+                minCpu: { type: "number", default: 2, exclusiveMinimum: 0 },
+                names: { type: "array", items: { type: "string", minLength: 1 }, default: ["A"] },
+            },
             required: [],
         },
     },
@@ -35,9 +38,12 @@ function configError(run: () => unknown): string {
 }
 
 describe("analyzer harness", function () {
-    describe("reconcilePolicyConfig (--policy-pack-config)", function () {
+    describe("reconcilePolicyConfig (--policy-pack-config), as the engine reconciles and validates it", function () {
+        const PACK = { name: "guardrails", version: "1.2.3" };
+        const reconcile = (config: PolicyPackConfig) => reconcilePolicyConfig(POLICIES, {}, config, PACK);
+
         it("starts from each policy's level and schema defaults", function () {
-            expect(reconcilePolicyConfig(POLICIES, {}, {})).to.deep.equal({
+            expect(reconcilePolicyConfig(POLICIES, {}, {}).config).to.deep.equal({
                 floor: { enforcementLevel: "mandatory", properties: { minCpu: 2, names: ["A"] } },
                 hint: { enforcementLevel: "advisory", properties: {} },
             });
@@ -47,18 +53,35 @@ describe("analyzer harness", function () {
             const result = reconcilePolicyConfig(POLICIES, { hint: { enforcementLevel: "mandatory" } }, {
                 all: "advisory",
                 floor: { enforcementLevel: "mandatory", minCpu: 4 },
-            });
+            }).config;
             expect(result.floor).to.deep.equal({ enforcementLevel: "mandatory", properties: { minCpu: 4, names: ["A"] } });
             expect(result.hint.enforcementLevel).to.equal("advisory");
         });
 
-        it("names unknown policies, unknown properties, bad levels and values the schema rejects", function () {
-            expect(configError(() => reconcilePolicyConfig(POLICIES, {}, { flor: "disabled" }))).to.include("no policy named \"flor\"");
-            expect(configError(() => reconcilePolicyConfig(POLICIES, {}, { floor: { mincpu: 1 } }))).to.include("mincpu is not a config property");
-            expect(configError(() => reconcilePolicyConfig(POLICIES, {}, { floor: "strict" as never }))).to.include("\"strict\" is not one of");
-            expect(configError(() => reconcilePolicyConfig(POLICIES, {}, { floor: null as never }))).to.include("neither an enforcement level nor an object");
-            expect(configError(() => reconcilePolicyConfig(POLICIES, {}, { floor: { minCpu: 0 } }))).to.include("minCpu must be greater than 0");
-            expect(configError(() => reconcilePolicyConfig(POLICIES, {}, { floor: { names: ["A", 1] } }))).to.include("names[1] must be string");
+        it("accepts what the engine accepts: an unknown policy name and an undeclared key, each with a did-you-mean warning", function () {
+            const unknownName = reconcile({ flor: "disabled" });
+            expect(unknownName.config.flor).to.deep.equal({ enforcementLevel: "disabled", properties: {} });
+            expect(unknownName.warnings).to.deep.equal([
+                "policy config names \"flor\", which this pack does not have; the engine passes it on and it has no effect; did you mean \"floor\"?",
+            ]);
+            const undeclared = reconcile({ floor: { mincpu: 1 } });
+            expect(undeclared.config.floor.properties).to.deep.equal({ minCpu: 2, names: ["A"], mincpu: 1 });
+            expect(undeclared.warnings).to.deep.equal([
+                "policy config for floor sets \"mincpu\", which its schema does not declare; the engine passes it on and the policy ignores it; did you mean \"minCpu\"?",
+            ]);
+        });
+
+        it("rejects what the engine rejects, in its wording: wrong type, bounds, nested keywords, bad levels", function () {
+            const preamble = "validating policy config: guardrails 1.2.3  floor: ";
+            expect(configError(() => reconcile({ floor: { minCpu: "two" } }))).to.equal(`${preamble}minCpu: Invalid type. Expected: number, given: string`);
+            expect(configError(() => reconcile({ floor: { minCpu: 0 } }))).to.equal(`${preamble}minCpu: Must be greater than 0`);
+            expect(configError(() => reconcile({ floor: { names: ["A", 1] } }))).to.equal(`${preamble}names.1: Invalid type. Expected: string, given: integer`);
+            expect(configError(() => reconcile({ floor: { names: [""] } }))).to.equal(`${preamble}names.0: String length must be greater than or equal to 1`);
+            expect(configError(() => reconcile({ floor: "strict" as never }))).to.equal("parsing enforcement level for \"floor\": \"strict\" is not a valid enforcement level");
+            expect(configError(() => reconcile({ floor: { enforcementLevel: 3 } as never }))).to.contain("is not a valid enforcement level; must be a string");
+            expect(configError(() => reconcile({ floor: null as never }))).to.equal("parsing \"floor\": null is not a valid value; must be a string or object");
+            expect(configError(() => reconcile({ all: "loud" as never }))).to.contain("parsing enforcement level for \"all\"");
+            expect(reconcile({ all: "disabled" }).config.floor.enforcementLevel).to.equal("disabled");
         });
     });
 

@@ -71,6 +71,29 @@ describe("policy pack over the analyzer protocol", function () {
         expect(mandatory(diagnostics), summarize(diagnostics)).to.deep.equal([]);
     }
 
+    describe("the engine's call order (pkg/engine/update.go, step_generator.go)", function () {
+        it("opens with ConfigureStack, GetPluginInfo, GetAnalyzerInfo and Configure (always, even without a config file); no Handshake reaches the pack", function () {
+            expect(pack.client.calls.slice(0, 4)).to.deep.equal(["ConfigureStack", "GetPluginInfo", "GetAnalyzerInfo", "Configure"]);
+            expect(pack.pluginVersion).to.match(/^\d+\.\d+\.\d+/);
+        });
+
+        it("asks Remediate before Analyze for each resource, then AnalyzeStack once, and Cancel at shutdown", async function () {
+            const own = await launchPolicyPack(POLICIES_DIR, { stack: { project: PROJECT, stack: STACK } });
+            try {
+                const resources = stagingStack().slice(0, 2);
+                await own.client.analyzeAll(resources);
+                expect(own.client.calls.slice(4)).to.deep.equal([
+                    `Remediate(${resources[0].urn})`, `Analyze(${resources[0].urn})`,
+                    `Remediate(${resources[1].urn})`, `Analyze(${resources[1].urn})`,
+                    "AnalyzeStack(2 resources)",
+                ]);
+            } finally {
+                await own.close();
+            }
+            expect(own.client.calls[own.client.calls.length - 1]).to.equal("Cancel");
+        });
+    });
+
     describe("GetAnalyzerInfo", function () {
         it("names the pack and lists every policy with its enforcement level", function () {
             expect(pack.info.name).to.equal("cloud-run-guardrails");
@@ -160,16 +183,14 @@ describe("policy pack over the analyzer protocol", function () {
             });
         });
 
-        it("refuses unknown policies and values the schema rejects, naming them", async function () {
-            for (const [config, named] of [
-                [{ "cloudrun-service-resource-flor": "disabled" }, "cloudrun-service-resource-flor"],
-                [{ [FLOOR]: { minCpu: "two" } }, "minCpu"],
-                [{ [FLOOR]: { minCPU: 4 } }, "minCPU"],
-            ] as const) {
-                const error = await pack.client.configure(config as PolicyPackConfig).then(() => undefined, (e: unknown) => e);
-                expect(error, JSON.stringify(config)).to.be.instanceOf(PolicyConfigError);
-                expect((error as Error).message).to.include(named);
-            }
+        it("refuses values the schema rejects with the engine's wording, and warns about names the engine passes on", async function () {
+            const error = await pack.client.configure({ [FLOOR]: { minCpu: "two" } } as PolicyPackConfig).then(() => undefined, (e: unknown) => e);
+            expect(error).to.be.instanceOf(PolicyConfigError);
+            expect((error as Error).message).to.equal(
+                `validating policy config: cloud-run-guardrails ${pack.info.version}  ${FLOOR}: minCpu: Invalid type. Expected: number, given: string`);
+            const warned = await pack.client.configure({ "cloudrun-service-resource-flor": "disabled", [FLOOR]: { minCPU: 4 } } as PolicyPackConfig);
+            expect(warned.warnings.join("\n")).to.contain("did you mean \"cloudrun-service-resource-floor\"?").and.to.contain("did you mean \"minCpu\"?");
+            await pack.client.configure({});
             // The pack kept its last good (default) configuration.
             expect(fromPolicy(await pack.client.analyze(serviceResource(INCIDENT_CONTAINER)), FLOOR)).to.have.length.greaterThan(0);
         });

@@ -88,6 +88,16 @@ describe("CI workflow", () => {
         expect(workflow.jobs.preview.permissions["id-token"]).to.equal("write");
     });
 
+    it("never skips the preview before pulumi up (stack policies run after the changes otherwise)", () => {
+        const text = (value: unknown) => JSON.stringify(value ?? "");
+        for (const [name, job] of Object.entries(workflow.jobs as Record<string, { steps: any[] }>)) {
+            for (const step of job.steps) {
+                expect(text(step.run) + text(step.with), `${name}: ${step.name ?? step.uses ?? step.run}`).not.to.match(/skip[-_]?preview/i);
+            }
+        }
+        expect(read("README.md")).to.contain("never passes `--skip-preview`");
+    });
+
     it("deploys main with pulumi up, authenticated through Workload Identity Federation", () => {
         expect(workflow.jobs.deploy.if).to.include("refs/heads/main");
         expect(action("deploy", "pulumi/actions@v7").with).to.include({ command: "up", "stack-name": "staging" });

@@ -12,6 +12,7 @@ import {
     EnforcementLevel,
     JsonSchema,
     PolicyConfig,
+    ReconciledConfig,
     PolicyPackConfig,
     reconcilePolicyConfig,
 } from "./config";
@@ -147,21 +148,6 @@ export class PolicyPackClient {
         );
     }
 
-    /**
-     * The engine's first call. @pulumi/policy packs do not implement it (UNIMPLEMENTED), which the engine
-     * treats as "use the legacy command-line arguments"; so does this. True when the pack answered.
-     */
-    async handshake(engineAddress: string, packDir: string): Promise<boolean> {
-        const request = new analyzerProto.AnalyzerHandshakeRequest()
-            .setEngineAddress(engineAddress)
-            .setRootDirectory(packDir)
-            .setProgramDirectory(packDir);
-        return this.call(this.rpc.handshake, request, "Handshake").then(
-            () => true,
-            (error: unknown) => (grpcCode(error) === grpc.status.UNIMPLEMENTED ? false : Promise.reject(error)),
-        );
-    }
-
     /** Tells the pack which stack it runs for (stack tags reach policies as args.stackTags). */
     async configureStack(context: StackContext): Promise<void> {
         const request = new analyzerProto.AnalyzerStackConfigureRequest()
@@ -198,14 +184,15 @@ export class PolicyPackClient {
     /**
      * Configures the pack from a CLI-format config, as `--policy-pack-config` does: policy defaults (schema
      * defaults included), then the pack's initial config, then `config`. Each call replaces the whole
-     * configuration, so `configure({})` restores the defaults. Returns what was sent.
-     * Throws PolicyConfigError for unknown policies or properties and for values the schemas reject.
+     * configuration, so `configure({})` restores the defaults. Returns what was sent, with warnings about names
+     * the engine passes on although they are probably mistakes.
+     * Throws PolicyConfigError, with the engine's wording, where the engine fails.
      */
-    async configure(config: PolicyPackConfig = {}): Promise<Record<string, PolicyConfig>> {
+    async configure(config: PolicyPackConfig = {}): Promise<ReconciledConfig> {
         const info = this.info ?? (await this.getAnalyzerInfo());
-        const reconciled = reconcilePolicyConfig(info.policies, info.initialConfig, config);
+        const reconciled = reconcilePolicyConfig(info.policies, info.initialConfig, config, { name: info.name, version: info.version });
         const request = new analyzerProto.ConfigureAnalyzerRequest();
-        for (const [name, policyConfig] of Object.entries(reconciled)) {
+        for (const [name, policyConfig] of Object.entries(reconciled.config)) {
             request.getPolicyconfigMap().set(name, new analyzerProto.PolicyConfig()
                 .setEnforcementlevel(LEVEL_TO_PROTO[policyConfig.enforcementLevel])
                 .setProperties(Struct.fromJavaScript(policyConfig.properties as Record<string, never>)));
@@ -216,16 +203,7 @@ export class PolicyPackClient {
 
     /** Runs every resource policy on one resource (the engine's per-resource check during preview/update). */
     async analyze(resource: AnalyzerResource): Promise<Diagnostic[]> {
-        const request = new analyzerProto.AnalyzeRequest()
-            .setUrn(resource.urn)
-            .setType(resource.type)
-            .setName(resource.name)
-            .setProperties(toStruct(resource.properties))
-            .setOptions(resourceOptionsToProto(resource));
-        if (resource.provider) {
-            request.setProvider(providerToProto(resource.provider));
-        }
-        const reply = await this.call(this.rpc.analyze, request, `Analyze(${resource.urn})`);
+        const reply = await this.call(this.rpc.analyze, analyzeRequest(resource), `Analyze(${resource.urn})`);
         // A resource policy reports without a URN; the engine attributes it to the analyzed resource.
         return reply.getDiagnosticsList().map(diagnosticFromProto).map((d) => ({ ...d, urn: d.urn || resource.urn }));
     }
@@ -237,20 +215,43 @@ export class PolicyPackClient {
         return reply.getDiagnosticsList().map(diagnosticFromProto);
     }
 
-    /** What a preview reports: Analyze for each resource, in order, then AnalyzeStack. */
-    async analyzeAll(resources: readonly AnalyzerResource[]): Promise<Diagnostic[]> {
+    /**
+     * The engine asks for remediations before it analyzes each resource (step_generator.go). This pack has no
+     * remediating policy, so the answer changes nothing; the call is made so the pack sees the engine's order.
+     */
+    async remediate(resource: AnalyzerResource): Promise<number> {
+        const reply = await this.call(this.rpc.remediate, analyzeRequest(resource), `Remediate(${resource.urn})`);
+        return reply.getRemediationsList().length;
+    }
+
+    /**
+     * What a preview reports, in the engine's order: Remediate then Analyze for each resource (`checked`: the
+     * provider's Check output), then AnalyzeStack over every resource's outputs (`outputs`, default: the same).
+     */
+    async analyzeAll(checked: readonly AnalyzerResource[], outputs: readonly AnalyzerResource[] = checked): Promise<Diagnostic[]> {
         const perResource: Diagnostic[] = [];
-        for (const resource of resources) {
+        for (const resource of checked) {
+            await this.remediate(resource);
             perResource.push(...(await this.analyze(resource)));
         }
-        return [...perResource, ...(await this.analyzeStack(resources))];
+        return [...perResource, ...(await this.analyzeStack(outputs))];
+    }
+
+    /** The engine's last call at shutdown; @pulumi/policy answers UNIMPLEMENTED, which the engine ignores too. */
+    async cancel(): Promise<void> {
+        await this.call(this.rpc.cancel, new Empty(), "Cancel").catch((error: unknown) =>
+            (grpcCode(error) === grpc.status.UNIMPLEMENTED ? undefined : Promise.reject(error)));
     }
 
     close(): void {
         this.rpc.close();
     }
 
+    /** Every call made, in order ("Analyze(<urn>)" style labels): the engine's call order, observable. */
+    readonly calls: string[] = [];
+
     private call<Req, Res>(method: UnaryMethod<Req, Res>, request: Req, label: string): Promise<Res> {
+        this.calls.push(label);
         return new Promise((resolve, reject) => {
             method.call(this.rpc, request, new grpc.Metadata(), { deadline: Date.now() + this.callTimeoutMs }, (error, response) =>
                 error ? reject(rpcError(label, error)) : resolve(response),
@@ -293,6 +294,19 @@ function diagnosticFromProto(diagnostic: analyzerProto.AnalyzeDiagnostic): Diagn
         urn: diagnostic.getUrn(),
         severity: SEVERITY_FROM_PROTO[diagnostic.getSeverity()],
     };
+}
+
+function analyzeRequest(resource: AnalyzerResource): analyzerProto.AnalyzeRequest {
+    const request = new analyzerProto.AnalyzeRequest()
+        .setUrn(resource.urn)
+        .setType(resource.type)
+        .setName(resource.name)
+        .setProperties(toStruct(resource.properties))
+        .setOptions(resourceOptionsToProto(resource));
+    if (resource.provider) {
+        request.setProvider(providerToProto(resource.provider));
+    }
+    return request;
 }
 
 /** Always set, like the engine: @pulumi/policy refuses requests without options ("A more recent CLI…"). */

@@ -1,10 +1,16 @@
 /**
- * Policy pack configuration as the Pulumi CLI handles it (`--policy-pack-config file.json`): parse the file's
- * format, start from each policy's defaults, apply the pack's initial config and then the user's, validate the
- * result against each policy's config schema, and hand the analyzer one entry per policy.
- * Mirrors pkg/resource/analyzer/config.go (ReconcilePolicyPackConfig), with two deliberate differences that turn
- * silent no-ops into errors: unknown policy names and properties a schema does not declare are rejected.
+ * Policy pack configuration as the Pulumi engine handles it (`--policy-pack-config file.json`): parse the file's
+ * format, start from each policy's schema defaults, apply the pack's initial config and then the user's, and
+ * validate every policy that has a config schema with a real JSON Schema validator against the schema the
+ * engine builds, `{type: "object", properties, required}` (pkg/resource/analyzer/config.go).
+ *
+ * The engine's verdicts are kept exactly: what it rejects fails here with its wording
+ * (`validating policy config: <pack> <version>  <policy>: <message>`), what it lets through passes here too.
+ * Where it lets through what is probably a mistake (a policy name the pack does not have, a key a schema does not
+ * declare), the result carries a warning with a "did you mean".
  */
+import Ajv, { ErrorObject } from "ajv";
+import { closest, distance } from "fastest-levenshtein";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = ["advisory", "mandatory", "remediate", "disabled"];
@@ -28,58 +34,81 @@ export interface ConfigurablePolicy {
     configSchema?: { properties: Record<string, JsonSchema>; required: string[] };
 }
 
-/** Thrown when a config does not fit the pack; the message lists every problem. */
+/** What the pack identifies itself as, for the engine's error wording. */
+export interface PackIdentity {
+    name: string;
+    version: string;
+}
+
+/** Thrown where the engine fails before the program runs; `problems` are the engine's lines, one per error. */
 export class PolicyConfigError extends Error {
     constructor(readonly problems: string[]) {
-        super(`invalid policy pack config:\n  ${problems.join("\n  ")}`);
+        super(problems.join("\n"));
         this.name = "PolicyConfigError";
     }
 }
 
-/** Everything the analyzer should be configured with, or a PolicyConfigError listing what is wrong. */
+/** The configuration to send (every policy, plus whatever else the file named) and warnings about likely mistakes. */
+export interface ReconciledConfig {
+    config: Record<string, PolicyConfig>;
+    warnings: string[];
+}
+
+/**
+ * Everything the analyzer should be configured with, as the engine reconciles it, or a PolicyConfigError with
+ * the engine's error lines.
+ */
 export function reconcilePolicyConfig(
     policies: readonly ConfigurablePolicy[],
     initialConfig: Record<string, Partial<PolicyConfig>>,
     userConfig: PolicyPackConfig,
-): Record<string, PolicyConfig> {
+    pack: PackIdentity = { name: "policy-pack", version: "0.0.0" },
+): ReconciledConfig {
     const given = parsePolicyPackConfig(userConfig);
-    const known = new Set(policies.map((p) => p.name));
-    const unknownNames = Object.keys(given).filter((name) => name !== "all" && !known.has(name));
-    if (unknownNames.length > 0) {
-        throw new PolicyConfigError(unknownNames.map((name) => `no policy named "${name}"; the pack has: ${[...known].sort().join(", ")}`));
-    }
     let result = defaultConfig(policies);
     result = applyConfig(result, initialConfig);
     result = applyConfig(result, given);
-    const problems = policies.flatMap((p) => configProblems(p, result[p.name].properties));
+    const problems = policies.flatMap((p) => schemaProblems(p, result[p.name]?.properties ?? {}))
+        .map((problem) => `validating policy config: ${pack.name} ${pack.version}  ${problem}`);
     if (problems.length > 0) {
         throw new PolicyConfigError(problems);
+    }
+    return { config: result, warnings: likelyMistakes(policies, given) };
+}
+
+/** parsePolicyPackConfig in config.go: a level string, or an object whose enforcementLevel (if any) is a valid level. */
+function parsePolicyPackConfig(config: PolicyPackConfig): Record<string, Partial<PolicyConfig>> {
+    const result: Record<string, Partial<PolicyConfig>> = {};
+    for (const [name, value] of Object.entries(config)) {
+        let enforcementLevel: EnforcementLevel | undefined;
+        let properties: Record<string, unknown> = {};
+        if (typeof value === "string") {
+            enforcementLevel = checkedLevel(name, value);
+        } else if (isPlainObject(value)) {
+            const { enforcementLevel: level, ...rest } = value as Record<string, unknown>;
+            if (level !== undefined) {
+                if (typeof level !== "string") {
+                    throw new PolicyConfigError([`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(level)} is not a valid enforcement level; must be a string`]);
+                }
+                enforcementLevel = checkedLevel(name, level);
+            }
+            properties = rest;
+        } else {
+            throw new PolicyConfigError([`parsing ${JSON.stringify(name)}: ${JSON.stringify(value)} is not a valid value; must be a string or object`]);
+        }
+        // The engine drops entries that say nothing.
+        if (enforcementLevel !== undefined || Object.keys(properties).length > 0) {
+            result[name] = { enforcementLevel, properties };
+        }
     }
     return result;
 }
 
-/** Splits the CLI format into enforcement levels and properties, validating the levels. */
-function parsePolicyPackConfig(config: PolicyPackConfig): Record<string, Partial<PolicyConfig>> {
-    const result: Record<string, Partial<PolicyConfig>> = {};
-    const problems: string[] = [];
-    for (const [name, value] of Object.entries(config)) {
-        if (typeof value !== "string" && !isPlainObject(value)) {
-            problems.push(`${name}: ${JSON.stringify(value)} is neither an enforcement level nor an object`);
-            continue;
-        }
-        const { enforcementLevel, ...properties } = typeof value === "string" ? { enforcementLevel: value } : value;
-        if (enforcementLevel !== undefined && !ENFORCEMENT_LEVELS.includes(enforcementLevel)) {
-            problems.push(`${name}: enforcement level ${JSON.stringify(enforcementLevel)} is not one of ${ENFORCEMENT_LEVELS.join(", ")}`);
-        }
-        if (name === "all" && Object.keys(properties).length > 0) {
-            problems.push(`all: only an enforcement level can be set for every policy, got ${Object.keys(properties).join(", ")}`);
-        }
-        result[name] = { enforcementLevel, properties };
+function checkedLevel(name: string, level: string): EnforcementLevel {
+    if (!(ENFORCEMENT_LEVELS as readonly string[]).includes(level)) {
+        throw new PolicyConfigError([`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(level)} is not a valid enforcement level`]);
     }
-    if (problems.length > 0) {
-        throw new PolicyConfigError(problems);
-    }
-    return result;
+    return level as EnforcementLevel;
 }
 
 /** Each policy's own enforcement level plus the defaults its config schema declares. */
@@ -97,7 +126,10 @@ function defaultConfig(policies: readonly ConfigurablePolicy[]): Record<string, 
     return result;
 }
 
-/** Applies "all" first, then each named policy's level and properties over what is there. */
+/**
+ * applyConfig in config.go: "all" sets every policy's level first; then each named entry, known to the pack or
+ * not, sets its level and properties (so an unknown name is passed on to the pack, as the engine does).
+ */
 function applyConfig(base: Record<string, PolicyConfig>, config: Record<string, Partial<PolicyConfig>>): Record<string, PolicyConfig> {
     const result = { ...base };
     const all = config.all?.enforcementLevel;
@@ -107,90 +139,112 @@ function applyConfig(base: Record<string, PolicyConfig>, config: Record<string, 
         }
     }
     for (const [name, given] of Object.entries(config)) {
-        if (name === "all" || !result[name]) {
-            continue;
-        }
+        const current = result[name];
         result[name] = {
-            enforcementLevel: given.enforcementLevel ?? result[name].enforcementLevel,
-            properties: { ...result[name].properties, ...given.properties },
+            enforcementLevel: given.enforcementLevel ?? current?.enforcementLevel ?? "advisory",
+            properties: { ...current?.properties, ...given.properties },
         };
     }
     return result;
 }
 
-function configProblems(policy: ConfigurablePolicy, properties: Record<string, unknown>): string[] {
-    const schema = policy.configSchema ?? { properties: {}, required: [] };
-    const problems = schema.required
-        .filter((key) => properties[key] === undefined)
-        .map((key) => `${key} is required`);
-    for (const [key, value] of Object.entries(properties)) {
-        const propertySchema = schema.properties[key];
-        if (!propertySchema) {
-            const declared = Object.keys(schema.properties);
-            problems.push(`${key} is not a config property of this policy` + (declared.length ? ` (it has: ${declared.join(", ")})` : " (it has none)"));
+const ajv = new Ajv({ allErrors: true, strict: false });
+
+/** validatePolicyConfig in config.go, messages as the engine's validator words them ("field: description"). */
+function schemaProblems(policy: ConfigurablePolicy, properties: Record<string, unknown>): string[] {
+    if (!policy.configSchema) {
+        return [];
+    }
+    const schema: JsonSchema = { type: "object" };
+    if (Object.keys(policy.configSchema.properties).length > 0) {
+        schema.properties = policy.configSchema.properties;
+    }
+    if (policy.configSchema.required.length > 0) {
+        schema.required = policy.configSchema.required;
+    }
+    const validate = ajv.compile(schema);
+    return validate(properties) ? [] : (validate.errors ?? []).map((e) => `${policy.name}: ${engineWording(e, properties)}`);
+}
+
+/** gojsonschema's field naming ("minCpu", "externalGrants.0.secret"; the root is dropped) and descriptions. */
+function engineWording(error: ErrorObject, document: unknown): string {
+    const segments = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    const field = segments.join(".");
+    const last = segments[segments.length - 1] ?? "(root)";
+    const at = (text: string) => (field ? `${field}: ${text}` : text);
+    const params = error.params as Record<string, unknown>;
+    switch (error.keyword) {
+        case "type":
+            return at(`Invalid type. Expected: ${String(params.type)}, given: ${jsonType(valueAt(document, segments))}`);
+        case "required":
+            return at(`${String(params.missingProperty)} is required`);
+        case "minimum":
+            return at(`Must be greater than or equal to ${String(params.limit)}`);
+        case "exclusiveMinimum":
+            return at(`Must be greater than ${String(params.limit)}`);
+        case "maximum":
+            return at(`Must be less than or equal to ${String(params.limit)}`);
+        case "exclusiveMaximum":
+            return at(`Must be less than ${String(params.limit)}`);
+        case "minLength":
+            return at(`String length must be greater than or equal to ${String(params.limit)}`);
+        case "maxLength":
+            return at(`String length must be less than or equal to ${String(params.limit)}`);
+        case "pattern":
+            return at(`Does not match pattern '${String(params.pattern)}'`);
+        case "enum":
+            return at(`${last} must be one of the following: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`);
+        case "const":
+            return at(`${last} does not match: ${JSON.stringify(params.allowedValue)}`);
+        case "uniqueItems":
+            return at(`array items[${String(params.j)},${String(params.i)}] must be unique`);
+        case "additionalProperties":
+            return at(`Additional property ${String(params.additionalProperty)} is not allowed`);
+        default:
+            return at(error.message ?? error.keyword);
+    }
+}
+
+function valueAt(document: unknown, segments: readonly string[]): unknown {
+    return segments.reduce<unknown>((node, key) => (typeof node === "object" && node !== null ? (node as Record<string, unknown>)[key] : undefined), document);
+}
+
+/** JSON Schema type names as gojsonschema reports the given value. */
+function jsonType(value: unknown): string {
+    if (value === null) return "null";
+    if (Array.isArray(value)) return "array";
+    if (typeof value === "number") return Number.isInteger(value) ? "integer" : "number";
+    return typeof value;
+}
+
+/** Names the engine passes through silently but that are almost surely typos: unknown policies, undeclared keys. */
+function likelyMistakes(policies: readonly ConfigurablePolicy[], given: Record<string, Partial<PolicyConfig>>): string[] {
+    const names = policies.map((p) => p.name);
+    const warnings: string[] = [];
+    for (const [name, entry] of Object.entries(given)) {
+        const policy = policies.find((p) => p.name === name);
+        if (name === "all") {
             continue;
         }
-        problems.push(...schemaProblems(value, propertySchema, key));
-    }
-    return problems.map((problem) => `${policy.name}: ${problem}`);
-}
-
-/** The JSON-schema checks policy configs use in practice: type, enum, bounds, pattern, items and nested objects. */
-function schemaProblems(value: unknown, schema: JsonSchema, path: string): string[] {
-    const types = ([] as unknown[]).concat(schema.type ?? []) as string[];
-    if (types.length > 0 && !types.some((type) => hasJsonType(value, type))) {
-        return [`${path} must be ${types.join(" or ")}, got ${JSON.stringify(value)}`];
-    }
-    const problems: string[] = [];
-    if (Array.isArray(schema.enum) && !schema.enum.some((allowed) => JSON.stringify(allowed) === JSON.stringify(value))) {
-        problems.push(`${path} must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}, got ${JSON.stringify(value)}`);
-    }
-    if (typeof value === "number") {
-        problems.push(...boundProblems(value, schema, path));
-    }
-    if (typeof value === "string" && typeof schema.pattern === "string" && !new RegExp(schema.pattern, "u").test(value)) {
-        problems.push(`${path} must match ${schema.pattern}, got ${JSON.stringify(value)}`);
-    }
-    if (Array.isArray(value) && isPlainObject(schema.items)) {
-        const items = schema.items;
-        value.forEach((item, index) => problems.push(...schemaProblems(item, items, `${path}[${index}]`)));
-    }
-    if (isPlainObject(value) && isPlainObject(schema.properties)) {
-        const nested = schema.properties as Record<string, JsonSchema>;
-        for (const key of (schema.required as string[] | undefined) ?? []) {
-            if (value[key] === undefined) {
-                problems.push(`${path}.${key} is required`);
-            }
+        if (!policy) {
+            warnings.push(`policy config names "${name}", which this pack does not have; the engine passes it on and it has no effect${didYouMean(name, names)}`);
+            continue;
         }
-        for (const [key, member] of Object.entries(value)) {
-            if (nested[key]) {
-                problems.push(...schemaProblems(member, nested[key], `${path}.${key}`));
-            }
+        const declared = Object.keys(policy.configSchema?.properties ?? {});
+        for (const key of Object.keys(entry.properties ?? {}).filter((k) => !declared.includes(k))) {
+            warnings.push(`policy config for ${name} sets "${key}", which its schema does not declare; the engine passes it on and the policy ignores it` +
+                (declared.length > 0 ? didYouMean(key, declared) : ` (it has no settings)`));
         }
     }
-    return problems;
+    return warnings;
 }
 
-function boundProblems(value: number, schema: JsonSchema, path: string): string[] {
-    const bounds: [keyof JsonSchema, string, (limit: number) => boolean][] = [
-        ["minimum", "at least", (limit) => value >= limit],
-        ["exclusiveMinimum", "greater than", (limit) => value > limit],
-        ["maximum", "at most", (limit) => value <= limit],
-        ["exclusiveMaximum", "less than", (limit) => value < limit],
-    ];
-    return bounds
-        .filter(([keyword, , holds]) => typeof schema[keyword] === "number" && !holds(schema[keyword] as number))
-        .map(([keyword, words]) => `${path} must be ${words} ${schema[keyword]}, got ${value}`);
-}
-
-function hasJsonType(value: unknown, type: string): boolean {
-    switch (type) {
-        case "array": return Array.isArray(value);
-        case "object": return isPlainObject(value);
-        case "integer": return Number.isInteger(value);
-        case "null": return value === null;
-        default: return typeof value === type;
+function didYouMean(word: string, candidates: readonly string[]): string {
+    if (candidates.length === 0) {
+        return "";
     }
+    const suggestion = closest(word, candidates as string[]);
+    return distance(word.toLowerCase(), suggestion.toLowerCase()) <= Math.max(2, Math.floor(word.length / 3)) ? `; did you mean "${suggestion}"?` : "";
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -1,9 +1,12 @@
 /**
- * Starts a Node.js policy pack the way the Pulumi engine does (NewPolicyAnalyzer, legacy nodejs path):
- *   cwd = pack dir, `node node_modules/@pulumi/pulumi/cmd/run-policy-pack <engine-address> .`
- * then reads the gRPC port from the first stdout line, connects, and runs the engine's opening calls:
- * Handshake (unimplemented by @pulumi/policy, tolerated), ConfigureStack when a stack is given,
- * GetAnalyzerInfo and Configure (policy defaults plus the given config).
+ * Starts a Node.js policy pack the way the Pulumi engine does since v3.221, through the nodejs language host
+ * (RunPlugin; sdk/nodejs/cmd/pulumi-language-nodejs/main.go):
+ *   cwd = the pack folder,
+ *   `node <absolute path of @pulumi/pulumi/cmd/run-policy-pack, resolved from the pack folder> <engine address> <absolute pack folder>`,
+ *   environment: this process's plus PULUMI_NODEJS_TYPESCRIPT, PULUMI_NODEJS_{ORGANIZATION,PROJECT,STACK,DRY_RUN}, PULUMI_CONFIG,
+ * then reads the gRPC port from the first stdout line, connects, and makes the engine's opening calls in its order
+ * (pkg/engine/update.go): ConfigureStack, GetPluginInfo, GetAnalyzerInfo, Configure (always, with the reconciled
+ * config). The Handshake goes to the engine's Go proxy, never to the pack (sdk/policy_proxy.go), so none is sent.
  */
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
@@ -16,7 +19,7 @@ import { FakeEngine, startFakeEngine } from "./engine";
 export interface LaunchOptions {
     /** Extra environment for the pack, on top of this process's (the engine passes its own environment on). */
     env?: NodeJS.ProcessEnv;
-    /** Stack identity: sent via ConfigureStack and set as PULUMI_* variables, as the engine does. */
+    /** Stack identity: sent via ConfigureStack and set as PULUMI_NODEJS_* variables, as the engine does. Default: a preview of "dev". */
     stack?: StackContext;
     /** `--policy-pack-config` contents; the engine configures the pack even without one. */
     config?: PolicyPackConfig;
@@ -34,6 +37,10 @@ export interface PolicyPackProcess {
     info: AnalyzerInfo;
     /** The configuration sent during launch. */
     config: Record<string, PolicyConfig>;
+    /** Names the engine passes on although they are probably mistakes (unknown policies, undeclared keys). */
+    configWarnings: string[];
+    /** The pack's SDK version, from GetPluginInfo. */
+    pluginVersion: string;
     pid: number;
     port: number;
     /** Wall time from spawn to the port line. */
@@ -52,13 +59,13 @@ const KILL_GRACE_MS = 3_000;
 
 export async function launchPolicyPack(packDir: string, options: LaunchOptions = {}): Promise<PolicyPackProcess> {
     const dir = path.resolve(packDir);
-    const runner = path.join("node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
-    assertLaunchable(dir, runner);
+    const runner = resolveRunner(dir);
+    const stack = options.stack ?? DEFAULT_STACK;
     const engine = await startFakeEngine();
     const started = performance.now();
-    const child = spawn(process.execPath, [runner, engine.address, "."], {
+    const child = spawn(process.execPath, [runner, engine.address, dir], {
         cwd: dir,
-        env: { ...process.env, ...stackEnv(options.stack), ...options.env },
+        env: { ...process.env, ...stackEnv(stack), ...options.env },
         stdio: ["ignore", "pipe", "pipe"],
     });
     trackUntilExit(child);
@@ -73,6 +80,8 @@ export async function launchPolicyPack(packDir: string, options: LaunchOptions =
             return;
         }
         closed = true;
+        // The engine's last call; a pack that already failed cannot answer it.
+        await client?.cancel().catch(() => undefined);
         client?.close();
         await stopProcess(child);
         await engine.close();
@@ -82,14 +91,12 @@ export async function launchPolicyPack(packDir: string, options: LaunchOptions =
         const startupMs = performance.now() - started;
         client = new PolicyPackClient(`127.0.0.1:${port}`, options.callTimeoutMs);
         await client.waitForReady(options.callTimeoutMs ?? 30_000);
-        await client.handshake(engine.address, dir);
-        if (options.stack) {
-            await client.configureStack(options.stack);
-        }
+        await client.configureStack(stack);
+        const pluginVersion = await client.getPluginVersion();
         const info = await client.getAnalyzerInfo();
-        const config = await client.configure(options.config ?? {});
+        const configured = await client.configure(options.config ?? {});
         return {
-            client, info, config, port, startupMs, engine,
+            client, info, config: configured.config, configWarnings: configured.warnings, pluginVersion, port, startupMs, engine,
             pid: child.pid!,
             output: () => ({ stdout: stdout.text(), stderr: stderr.text() }),
             close,
@@ -100,31 +107,31 @@ export async function launchPolicyPack(packDir: string, options: LaunchOptions =
     }
 }
 
-function assertLaunchable(dir: string, runner: string): void {
+const DEFAULT_STACK: StackContext = { project: "project", stack: "dev", dryRun: true };
+
+/** The language host resolves run-policy-pack from the pack folder, as Node would: an absolute path. */
+function resolveRunner(dir: string): string {
     if (!fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
         throw new Error(`${dir} is not a policy pack: no PulumiPolicy.yaml`);
     }
-    if (!fs.existsSync(path.join(dir, runner))) {
-        throw new Error(`${dir} has no ${runner}; the pack's dependencies are not installed (npm ci in ${dir})`);
+    try {
+        return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [dir] });
+    } catch {
+        throw new Error(`${dir} cannot resolve @pulumi/pulumi/cmd/run-policy-pack; the pack's dependencies are not installed (npm ci in ${dir})`);
     }
 }
 
-/** The variables the engine adds for a nodejs pack (constructEnv in analyzer_plugin.go). */
-function stackEnv(stack: StackContext | undefined): NodeJS.ProcessEnv {
-    if (!stack) {
-        return {};
-    }
-    const dryRun = String(stack.dryRun ?? true);
+/** The variables the language host adds for a nodejs pack (RunPlugin in pulumi-language-nodejs). */
+function stackEnv(stack: StackContext): NodeJS.ProcessEnv {
     const env: NodeJS.ProcessEnv = {
-        PULUMI_NODEJS_PROJECT: stack.project, PULUMI_PROJECT: stack.project,
-        PULUMI_NODEJS_STACK: stack.stack, PULUMI_STACK: stack.stack,
-        PULUMI_NODEJS_DRY_RUN: dryRun, PULUMI_DRY_RUN: dryRun,
+        PULUMI_NODEJS_TYPESCRIPT: "true",
+        PULUMI_NODEJS_PROJECT: stack.project,
+        PULUMI_NODEJS_STACK: stack.stack,
+        PULUMI_NODEJS_DRY_RUN: String(stack.dryRun ?? true),
+        PULUMI_CONFIG: JSON.stringify(stack.config ?? {}),
     };
     if (stack.organization) {
-        env.PULUMI_NODEJS_ORGANIZATION = env.PULUMI_ORGANIZATION = stack.organization;
-    }
-    if (stack.config && Object.keys(stack.config).length > 0) {
-        env.PULUMI_CONFIG = JSON.stringify(stack.config);
+        env.PULUMI_NODEJS_ORGANIZATION = stack.organization;
     }
     return env;
 }

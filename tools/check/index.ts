@@ -89,8 +89,11 @@ async function check(options: CheckOptions): Promise<number> {
             throw new UsageError(`the program failed for stack ${options.stack} (nothing was checked):\n${run.error.message}`);
         }
         pack = await packLaunch.catch((e: Error) => {
-            throw new UsageError(e.name === "PolicyConfigError" ? `--policy-pack-config ${options.policyPackConfig}: ${e.message}` : e.message);
+            throw new UsageError(e.name === "PolicyConfigError" ? `--policy-pack-config ${options.policyPackConfig ?? "(none)"}:\n${e.message}` : e.message);
         });
+        for (const warning of pack.configWarnings) {
+            process.stderr.write(`warning: --policy-pack-config ${options.policyPackConfig}: ${warning}\n`);
+        }
         const resources = run.resources.map(toAnalyzerResource);
         const diagnostics = await pack.client.analyzeAll(resources);
         const report: CheckReport = {
@@ -123,10 +126,31 @@ function programMain(projectDir: string): string {
 function readPolicyConfig(file: string): PolicyPackConfig {
     const text = guard(() => fs.readFileSync(file, "utf8"), `cannot read --policy-pack-config ${file}`);
     const parsed = guard(() => JSON.parse(text) as unknown, `--policy-pack-config ${file} is not valid JSON`);
+    const outOfRange = nonFiniteNumberPath(parsed);
+    if (outOfRange !== undefined) {
+        // Go's JSON decoder, which the engine uses, refuses a number a float64 cannot hold (JSON.parse makes it Infinity).
+        throw new UsageError(`--policy-pack-config ${file}: the number at ${outOfRange || "the top level"} is out of range; the engine cannot read it`);
+    }
     if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
         throw new UsageError(`--policy-pack-config ${file} must be a JSON object of policy name → level or settings`);
     }
     return parsed as PolicyPackConfig;
+}
+
+/** The path of the first number that is not finite, or undefined. */
+function nonFiniteNumberPath(value: unknown, path = ""): string | undefined {
+    if (typeof value === "number") {
+        return Number.isFinite(value) ? undefined : path;
+    }
+    if (typeof value === "object" && value !== null) {
+        for (const [key, item] of Object.entries(value)) {
+            const found = nonFiniteNumberPath(item, path ? `${path}.${key}` : key);
+            if (found !== undefined) {
+                return found;
+            }
+        }
+    }
+    return undefined;
 }
 
 /** Runs a step whose failure is the user's to fix (exit 2). */
