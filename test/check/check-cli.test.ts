@@ -155,6 +155,28 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         expect(badMemory.stderr).to.include("validating policy config: cloud-run-guardrails 0.1.0  cloudrun-service-resource-floor: minMemory: Does not match pattern");
     });
 
+    it("exits 2 with one clear line for a missing pack, a malformed export, or neither --stack nor --from-export", async () => {
+        const missingPack = await runCheck(["--stack", "staging", "--policy-pack", path.join(os.tmpdir(), "no-such-pack")]);
+        expect(missingPack.code).to.equal(2);
+        expect(missingPack.stderr.trim().split("\n")).to.have.length(1);
+        expect(missingPack.stderr).to.include("is not a policy pack: no PulumiPolicy.yaml");
+        for (const [content, says] of [
+            ["{not json", "is not valid JSON"],
+            [JSON.stringify({ version: 2, deployment: { resources: [] } }), "only checkpoint version 3"],
+            [JSON.stringify({ version: 3, deployment: {} }), "\"deployment.resources\" is missing"],
+            [JSON.stringify({ version: 3, deployment: { resources: [{ type: "gcp:cloudrunv2/service:Service" }] } }), "deployment.resources[0] has no \"urn\""],
+        ]) {
+            const run = await runCheck(["--from-export", writeJson(content)]);
+            expect(run.code, content).to.equal(2);
+            expect(run.stderr.trim().split("\n"), content).to.have.length(1);
+            expect(run.stderr, content).to.include(says);
+            expect(run.stderr, content).not.to.match(/\n\s+at /);
+        }
+        const neither = await runCheck([]);
+        expect(neither.code).to.equal(2);
+        expect(neither.stderr).to.include("give exactly one of --stack <name> (run the program) or --from-export <file>");
+    });
+
     it("never prints a secure value (they become opaque placeholders)", async () => {
         const stack = stagingVariant("secure", () => undefined, { "other:apiToken": { secure: "v1:CIPHERTEXTdoNotPrint==" } });
         const run = await runCheck(["--stack", stack, "--json"]);

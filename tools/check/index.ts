@@ -1,9 +1,12 @@
 /**
- * `npm run check -- --stack <name>`: the offline check. Runs the Pulumi program for Pulumi.<name>.yaml under the
- * SDK's mock runtime in preview mode and sends every planned resource to the policy pack over the analyzer
- * protocol (the pack launched exactly as the engine launches it), then reports like `pulumi preview --policy-pack`.
+ * `npm run check -- --stack <name>`: the offline check. Runs the Pulumi program for Pulumi.<name>.yaml (in --cwd,
+ * any Pulumi TypeScript or JavaScript program) under the SDK's mock runtime in preview mode and sends every
+ * planned resource to the policy pack (--policy-pack, default this repository's) over the analyzer protocol, the
+ * pack launched and called as the engine does; then reports like `pulumi preview --policy-pack`.
+ * `--from-export <file>` analyzes a `pulumi stack export` instead, as `pulumi policy analyze --file` does.
  *
- * Exit codes: 0 no mandatory violation; 1 mandatory violations; 2 bad usage, invalid stack config or policy config.
+ * Exit codes: 0 no mandatory violation; 1 mandatory violations; 2 bad usage, a program that fails, invalid stack
+ * config, policy config or export, a pack that cannot start (one clear message, no stack trace).
  * What it does not do: no diff against deployed state, no provider calls, no cloud credentials.
  */
 import { Command, CommanderError } from "commander";
@@ -14,6 +17,7 @@ import { PolicyPackConfig, PolicyPackProcess, launchPolicyPack, type AnalyzerRes
 import type { CapturedResource } from "../program-runner";
 import { readStackConfig } from "../stack-config";
 import { CheckReport, summarize, toJson, toText } from "./report";
+import { ExportedStack, readStackExport } from "./stack-export";
 
 export const EXIT = { passed: 0, violations: 1, usage: 2 } as const;
 
@@ -21,20 +25,26 @@ export const EXIT = { passed: 0, violations: 1, usage: 2 } as const;
 class UsageError extends Error {}
 
 interface CheckOptions {
-    stack: string;
+    stack?: string;
+    fromExport?: string;
     policyPackConfig?: string;
     json: boolean;
     projectDir: string;
     packDir: string;
 }
 
+/** This repository's pack: the default for --policy-pack. */
+const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../policies");
+
 async function main(argv: string[]): Promise<number> {
     const program = new Command("check")
-        .description("Run the Pulumi program under mocks (preview) and check every planned resource against the policy pack.")
-        .requiredOption("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to check")
+        .description("Check a Pulumi program (run under mocks, as a preview) or a stack export against a policy pack, offline.")
+        .option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to check (runs the program in --cwd)")
+        .option("--from-export <file>", "analyze a `pulumi stack export` (checkpoint version 3) instead of running a program")
+        .option("--policy-pack <dir>", "the policy pack to run", DEFAULT_PACK_DIR)
         .option("--policy-pack-config <file>", "policy config JSON, the same format as `pulumi preview --policy-pack-config`")
         .option("--json", "print one machine-readable JSON document", false)
-        .option("--cwd <dir>", "project directory (holds Pulumi.yaml)", process.cwd())
+        .option("--cwd <dir>", "project directory of the program (holds Pulumi.yaml)", process.cwd())
         .exitOverride()
         .configureOutput({ writeErr: (text) => process.stderr.write(text) });
     try {
@@ -45,10 +55,12 @@ async function main(argv: string[]): Promise<number> {
         }
         throw e;
     }
-    const opts = program.opts<{ stack: string; policyPackConfig?: string; json: boolean; cwd: string }>();
-    const projectDir = path.resolve(opts.cwd);
+    const opts = program.opts<{ stack?: string; fromExport?: string; policyPack: string; policyPackConfig?: string; json: boolean; cwd: string }>();
     try {
-        return await check({ ...opts, projectDir, packDir: path.join(projectDir, "policies") });
+        if ((opts.stack === undefined) === (opts.fromExport === undefined)) {
+            throw new UsageError("give exactly one of --stack <name> (run the program) or --from-export <file> (analyze a stack export)");
+        }
+        return await check({ ...opts, projectDir: path.resolve(opts.cwd), packDir: path.resolve(opts.policyPack) });
     } catch (e) {
         if (e instanceof UsageError) {
             process.stderr.write(`error: ${e.message}\n`);
@@ -58,17 +70,25 @@ async function main(argv: string[]): Promise<number> {
     }
 }
 
-async function check(options: CheckOptions): Promise<number> {
-    const stackConfig = guard(() => readStackConfig(options.projectDir, options.stack));
-    const policyConfig = options.policyPackConfig ? readPolicyConfig(options.policyPackConfig) : {};
+/** Where the resources come from, and who they belong to. */
+interface Subject {
+    project: string;
+    stack: string;
+    dryRun: boolean;
+    /** Resources for Analyze (as checked) and for AnalyzeStack (outputs). */
+    resources(): Promise<{ checked: AnalyzerResource[]; outputs: AnalyzerResource[] }>;
+}
 
+async function check(options: CheckOptions): Promise<number> {
+    const policyConfig = options.policyPackConfig ? readPolicyConfig(options.policyPackConfig) : {};
+    const subject = options.fromExport ? exportSubject(options.fromExport) : programSubject(options, options.stack as string);
     // The pack starts (a separate process) while the program runs in this one. Loading the SDK blocks this
     // process for most of a second, so wait until the pack is actually spawned before starting on the program.
     let spawned: () => void = () => undefined;
     const packSpawned = new Promise<void>((resolve) => (spawned = resolve));
     const packLaunch = launchPolicyPack(options.packDir, {
         config: policyConfig,
-        stack: { project: stackConfig.project, stack: options.stack, dryRun: true },
+        stack: { project: subject.project, stack: subject.stack, dryRun: subject.dryRun },
         onSpawned: spawned,
     });
     // Launch errors are reported below, after the program's own; this also ends the process on every path.
@@ -76,30 +96,18 @@ async function check(options: CheckOptions): Promise<number> {
     await Promise.race([packSpawned, packOrNothing]);
     let pack: PolicyPackProcess | undefined;
     try {
-        const { runProgramUnderMocks } = require("../program-runner") as typeof import("../program-runner");
-        const run = await runProgramUnderMocks({
-            programPath: path.join(options.projectDir, programMain(options.projectDir)),
-            project: stackConfig.project,
-            stack: options.stack,
-            preview: true,
-            config: stackConfig.values,
-            secretKeys: stackConfig.secretKeys,
-        });
-        if (run.error) {
-            throw new UsageError(`the program failed for stack ${options.stack} (nothing was checked):\n${run.error.message}`);
-        }
+        const { checked, outputs } = await subject.resources();
         pack = await packLaunch.catch((e: Error) => {
-            throw new UsageError(e.name === "PolicyConfigError" ? `--policy-pack-config ${options.policyPackConfig ?? "(none)"}:\n${e.message}` : e.message);
+            throw new UsageError(e.name === "PolicyConfigError" ? `--policy-pack-config ${options.policyPackConfig ?? "(none)"}:\n${e.message}` : firstLine(e.message));
         });
         for (const warning of pack.configWarnings) {
             process.stderr.write(`warning: --policy-pack-config ${options.policyPackConfig}: ${warning}\n`);
         }
-        const resources = run.resources.map(toAnalyzerResource);
-        const diagnostics = await pack.client.analyzeAll(resources);
+        const diagnostics = await pack.client.analyzeAll(checked, outputs);
         const report: CheckReport = {
-            stack: options.stack,
+            stack: subject.stack,
             policyPack: { name: pack.info.name, version: pack.info.version },
-            resources,
+            resources: checked,
             diagnostics,
             policies: pack.info.policies,
         };
@@ -108,6 +116,58 @@ async function check(options: CheckOptions): Promise<number> {
     } finally {
         await (pack ?? (await packOrNothing))?.close();
     }
+}
+
+/** The program in options.projectDir, run under mocks as a preview of `stack`. */
+function programSubject(options: CheckOptions, stack: string): Subject {
+    const stackConfig = guard(() => readStackConfig(options.projectDir, stack));
+    return {
+        project: stackConfig.project,
+        stack,
+        dryRun: true,
+        resources: async () => {
+            const { runProgramUnderMocks } = require("../program-runner") as typeof import("../program-runner");
+            const run = await runProgramUnderMocks({
+                programPath: path.join(options.projectDir, programMain(options.projectDir)),
+                project: stackConfig.project,
+                stack,
+                preview: true,
+                config: stackConfig.values,
+                secretKeys: stackConfig.secretKeys,
+            });
+            if (run.error) {
+                throw new UsageError(`the program failed for stack ${stack} (nothing was checked): ${withoutStackTrace(run.error.message)}`);
+            }
+            const resources = run.resources.map(toAnalyzerResource);
+            return { checked: resources, outputs: resources };
+        },
+    };
+}
+
+/** A stack export: no program, no provider (`pulumi policy analyze --file`). */
+function exportSubject(file: string): Subject {
+    const text = guard(() => fs.readFileSync(file, "utf8"), `cannot read --from-export ${file}`);
+    let exported: ExportedStack;
+    try {
+        exported = readStackExport(text, file);
+    } catch (e) {
+        throw new UsageError((e as Error).message);
+    }
+    return {
+        project: exported.project,
+        stack: exported.stack,
+        dryRun: false,
+        resources: async () => ({ checked: exported.checked, outputs: exported.outputs }),
+    };
+}
+
+function firstLine(text: string): string {
+    return text.split("\n")[0];
+}
+
+/** The message without stack frames: a config error's list of problems stays, the trace goes. */
+function withoutStackTrace(text: string): string {
+    return text.split("\n").filter((line) => !/^\s+at\s/.test(line)).join("\n");
 }
 
 function toAnalyzerResource(r: CapturedResource): AnalyzerResource {
