@@ -25,4 +25,10 @@ export default tseslint.config(
         files: ["**/*.js", "**/*.mjs"],
         languageOptions: { globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" } },
     },
+    {
+        // Foreign programs under test are plain CommonJS, as Pulumi's JavaScript templates write them.
+        files: ["test/fixtures/programs/**/*.js"],
+        languageOptions: { sourceType: "commonjs", globals: { exports: "writable" } },
+        rules: { "@typescript-eslint/no-require-imports": "off" },
+    },
 );

@@ -73,7 +73,8 @@ let runInProgress = false;
 async function runOnce(options: RunOptions): Promise<RunResult> {
     const resources: CapturedResource[] = [];
     const calls: CapturedCall[] = [];
-    await pulumi.runtime.setMocks(mockProvider(options.preview, calls), options.project, options.stack, options.preview);
+    const defaults = { project: options.config["gcp:project"] ?? "mock-project", region: options.config["gcp:region"] ?? "us-central1" };
+    await pulumi.runtime.setMocks(mockProvider(options.preview, calls, defaults), options.project, options.stack, options.preview);
     pulumi.runtime.setAllConfig(options.config, options.secretKeys ?? []);
     captureRegistrations(resources);
 
@@ -125,7 +126,43 @@ function resourceId(type: string, name: string, inputs: Record<string, any>): st
     }
 }
 
-function mockProvider(preview: boolean, calls: CapturedCall[]): pulumi.runtime.Mocks {
+/** The project number invokes report (getProject) and the default compute service account is derived from. */
+export const MOCK_PROJECT_NUMBER = "123456789012";
+
+/**
+ * What the provider's functions return, for the ones programs call before declaring Cloud Run resources: the same
+ * fields, derived from the inputs and the provider config, so a program's verdicts do not depend on an empty mock.
+ * Shapes from @pulumi/gcp's Get*Result types (organizations/getClientConfig, getProject, getIAMPolicy, ...).
+ */
+function invokeResult(token: string, inputs: Record<string, any>, defaults: { project: string; region: string }): Record<string, unknown> {
+    const project = inputs.project ?? inputs.projectId ?? defaults.project;
+    switch (token) {
+        case "gcp:organizations/getClientConfig:getClientConfig":
+            return { accessToken: "mock-access-token", id: `projects/${defaults.project}/regions/${defaults.region}`, project: defaults.project, region: defaults.region, zone: `${defaults.region}-b` };
+        case "gcp:organizations/getProject:getProject":
+            return { id: `projects/${project}`, projectId: project, number: MOCK_PROJECT_NUMBER, name: project, labels: {}, effectiveLabels: {} };
+        case "gcp:organizations/getIAMPolicy:getIAMPolicy": {
+            const bindings = (inputs.bindings ?? []).map((b: { role: string; members: string[] }) => ({ role: b.role, members: [...b.members].sort() }));
+            return { id: "mock-iam-policy", policyData: JSON.stringify({ bindings }), bindings: inputs.bindings ?? [] };
+        }
+        case "gcp:secretmanager/getSecret:getSecret":
+            return { id: `projects/${project}/secrets/${inputs.secretId}`, name: `projects/${MOCK_PROJECT_NUMBER}/secrets/${inputs.secretId}`, project, secretId: inputs.secretId };
+        case "gcp:serviceaccount/getAccount:getAccount": {
+            const email = String(inputs.accountId).includes("@") ? inputs.accountId : `${inputs.accountId}@${project}.iam.gserviceaccount.com`;
+            return { id: `projects/${project}/serviceAccounts/${email}`, email, member: `serviceAccount:${email}`, accountId: String(email).split("@")[0], project };
+        }
+        case "gcp:compute/getDefaultServiceAccount:getDefaultServiceAccount": {
+            const email = `${MOCK_PROJECT_NUMBER}-compute@developer.gserviceaccount.com`;
+            return { id: `projects/${project}/serviceAccounts/${email}`, email, member: `serviceAccount:${email}`, project };
+        }
+        case "gcp:compute/getNetwork:getNetwork":
+            return { id: `projects/${project}/global/networks/${inputs.name}`, name: inputs.name, selfLink: `https://www.googleapis.com/compute/v1/projects/${project}/global/networks/${inputs.name}`, project };
+        default:
+            return {};
+    }
+}
+
+function mockProvider(preview: boolean, calls: CapturedCall[], defaults: { project: string; region: string }): pulumi.runtime.Mocks {
     return {
         newResource(args: pulumi.runtime.MockResourceArgs) {
             if (preview) {
@@ -139,10 +176,7 @@ function mockProvider(preview: boolean, calls: CapturedCall[]): pulumi.runtime.M
         },
         call(args: pulumi.runtime.MockCallArgs) {
             calls.push({ token: args.token, inputs: args.inputs });
-            if (args.token === "gcp:organizations/getClientConfig:getClientConfig") {
-                return { accessToken: "mock-access-token", id: "mock", project: "mock", region: "mock", zone: "mock" };
-            }
-            return {};
+            return invokeResult(args.token, args.inputs, defaults);
         },
     };
 }
@@ -200,11 +234,16 @@ function runtimeRpc(): { deserializeProperties(struct: unknown): Record<string, 
     return require("@pulumi/pulumi/runtime/rpc");
 }
 
-/** Drops the program and its infra/ modules from the require cache so each run imports them afresh. */
+/** Folders of a project that hold no program code: their modules stay cached (tests and tools hold them). */
+const NOT_PROGRAM_CODE = ["node_modules", "tools", "test", "policies", "bench"];
+
+/** Drops the program's own modules (not its dependencies) from the require cache so each run imports them afresh. */
 function forgetModule(programPath: string): void {
-    const infraDir = path.join(path.dirname(programPath), "infra") + path.sep;
+    const programDir = path.dirname(programPath) + path.sep;
+    const kept = NOT_PROGRAM_CODE.map((dir) => path.join(programDir, dir) + path.sep);
     for (const key of Object.keys(require.cache)) {
-        if (key === programPath || key.startsWith(infraDir)) {
+        const own = key.startsWith(programDir) && !key.includes(`${path.sep}node_modules${path.sep}`) && !kept.some((dir) => key.startsWith(dir));
+        if (key === programPath || own) {
             delete require.cache[key];
         }
     }

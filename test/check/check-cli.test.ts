@@ -177,6 +177,21 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         expect(neither.stderr).to.include("give exactly one of --stack <name> (run the program) or --from-export <file>");
     });
 
+    it("--cwd checks foreign programs (JavaScript and TypeScript, their own Pulumi.yaml) with the chosen pack", async () => {
+        const programs = path.join(ROOT, "test", "fixtures", "programs");
+        const generic = path.join(ROOT, "policies", "policy-config.generic.json");
+        const site = await runCheck(["--stack", "dev", "--cwd", path.join(programs, "js-public-site"), "--policy-pack-config", generic, "--json"]);
+        expect(site.code, site.stderr).to.equal(1);
+        const siteReport = JSON.parse(site.stdout) as { diagnostics: { policyName: string; enforcementLevel: string }[] };
+        expect(siteReport.diagnostics.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policyName).sort())
+            .to.deep.equal(["cloudrun-invoker-not-public", "cloudrun-service-identity-and-ingress"]);
+        const job = await runCheck(["--stack", "dev", "--cwd", path.join(programs, "ts-nightly-job"), "--policy-pack", path.join(ROOT, "policies"),
+            "--policy-pack-config", generic, "--json"]);
+        expect(job.code, job.stderr).to.equal(0);
+        const jobReport = JSON.parse(job.stdout) as { resources: { type: string }[] };
+        expect(jobReport.resources.map((r) => r.type)).to.include("gcp:cloudrunv2/job:Job");
+    });
+
     it("never prints a secure value (they become opaque placeholders)", async () => {
         const stack = stagingVariant("secure", () => undefined, { "other:apiToken": { secure: "v1:CIPHERTEXTdoNotPrint==" } });
         const run = await runCheck(["--stack", stack, "--json"]);

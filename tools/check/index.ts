@@ -177,10 +177,15 @@ function toAnalyzerResource(r: CapturedResource): AnalyzerResource {
     };
 }
 
-/** The program's entry module: Pulumi.yaml `main`, else index.ts. */
+/** The program's entry module, as the nodejs language host finds it: Pulumi.yaml `main`, package.json `main`, index.ts, index.js. */
 function programMain(projectDir: string): string {
     const project = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { main?: string };
-    return project.main ?? "index.ts";
+    if (project.main) {
+        return project.main;
+    }
+    const packageFile = path.join(projectDir, "package.json");
+    const packageMain = fs.existsSync(packageFile) ? (JSON.parse(fs.readFileSync(packageFile, "utf8")) as { main?: string }).main : undefined;
+    return packageMain ?? (fs.existsSync(path.join(projectDir, "index.ts")) ? "index.ts" : "index.js");
 }
 
 function readPolicyConfig(file: string): PolicyPackConfig {
