@@ -258,20 +258,40 @@ type AnalyzeResponseLike = { getDiagnosticsList(): AnalyzerPb.AnalyzeDiagnostic[
 /** "keep": reuse the config sent last (saves a configure call in long property-based runs). */
 export type ConfigChoice = PackConfig | "keep";
 
-/** Analyzes one resource's inputs (the per-resource `analyze` call of a preview), configured with `config`. */
+/**
+ * Analyzes one resource's inputs (the per-resource `analyze` call of a preview), configured with `config`. Every
+ * call is made twice: with the props as given and in the engine's Check-output shape (the terraform bridge's
+ * `__defaults` bookkeeping in nested objects); the verdicts must be the same, or the call throws.
+ */
 export async function analyzeResource(resource: TestResource, config: ConfigChoice = {}): Promise<Diagnostic[]> {
     if (config !== "keep") {
         await configurePack(config);
     }
+    const given = await analyzeOnce(resource);
+    sameVerdicts(given, await analyzeOnce({ ...resource, props: withBridgeDefaults(resource.props) as Tree }), `Analyze ${resource.type} ${resource.name}`);
+    return given;
+}
+
+async function analyzeOnce(resource: TestResource): Promise<Diagnostic[]> {
     const request = withResourceFields(new analyzerPb.AnalyzeRequest(), resource);
     return toDiagnostics(await invoke(packService().analyze, request));
 }
 
-/** Analyzes a whole stack (the `analyzeStack` call at the end of a preview), configured with `config`. */
+/**
+ * Analyzes a whole stack (the `analyzeStack` call at the end of a preview), configured with `config`. Made twice
+ * too: as given, and in the engine's shape (the root Stack and the default provider are resources of the stack,
+ * every resource without a parent is the Stack's child, nested objects carry `__defaults`); same verdicts.
+ */
 export async function analyzeStack(resources: readonly TestResource[], config: ConfigChoice = {}): Promise<Diagnostic[]> {
     if (config !== "keep") {
         await configurePack(config);
     }
+    const given = await analyzeStackOnce(resources);
+    sameVerdicts(given, await analyzeStackOnce(engineShapedStack(resources)), `AnalyzeStack of ${resources.length} resources`);
+    return given;
+}
+
+async function analyzeStackOnce(resources: readonly TestResource[]): Promise<Diagnostic[]> {
     const request = new analyzerPb.AnalyzeStackRequest();
     request.setResourcesList(resources.map((resource) => {
         const r = withResourceFields(new analyzerPb.AnalyzerResource(), resource);
@@ -288,6 +308,39 @@ export async function analyzeStack(resources: readonly TestResource[], config: C
         return r;
     }));
     return toDiagnostics(await invoke(packService().analyzeStack, request));
+}
+
+/** Map-typed fields: the bridge adds no `__defaults` inside them (they are not blocks). */
+const MAP_FIELDS = new Set(["annotations", "labels", "limits", "tags", "effectiveLabels", "effectiveAnnotations"]);
+
+/** The props with `__defaults: []` in every nested block, as the terraform bridge's Check output may carry it. */
+export function withBridgeDefaults(value: unknown, depth = 0, key = ""): unknown {
+    if (Array.isArray(value)) {
+        return value.map((item) => withBridgeDefaults(item, depth + 1, key));
+    }
+    if (typeof value !== "object" || value === null || "4dabf18193072939515e22adb298388d" in value) {
+        return value;
+    }
+    const entries = Object.entries(value).map(([k, v]) => [k, MAP_FIELDS.has(k) ? v : withBridgeDefaults(v, depth + 1, k)]);
+    return Object.fromEntries(depth > 0 && !MAP_FIELDS.has(key) ? [...entries, ["__defaults", []]] : entries);
+}
+
+const STACK_URN = urnOf("pulumi:pulumi:Stack", "cloudrun-staging-staging");
+
+/** The stack as AnalyzeStack receives it from the engine: Stack and default provider included, parents set. */
+export function engineShapedStack(resources: readonly TestResource[]): TestResource[] {
+    return [
+        { type: "pulumi:pulumi:Stack", name: "cloudrun-staging-staging", props: {}, urn: STACK_URN },
+        { type: "pulumi:providers:gcp", name: "default_9_37_0", props: { version: "9.37.0" }, parent: STACK_URN },
+        ...resources.map((r) => ({ ...r, parent: r.parent ?? STACK_URN, props: withBridgeDefaults(r.props) as Tree })),
+    ];
+}
+
+function sameVerdicts(given: readonly Diagnostic[], engineShaped: readonly Diagnostic[], what: string): void {
+    const key = (ds: readonly Diagnostic[]) => ds.map((d) => `${d.enforcementLevel} ${d.policyName} ${d.cantRun ? "(can't run)" : d.detail}`).join("\n");
+    if (key(given) !== key(engineShaped)) {
+        throw new Error(`${what}: the engine-shaped request got other verdicts than the fixture as written\n--- as written\n${key(given)}\n--- engine shape\n${key(engineShaped)}`);
+    }
 }
 
 /** A whole preview: `analyze` for each resource, then `analyzeStack`, all under one config. */
