@@ -23,6 +23,9 @@ export interface CapturedResource {
     properties: structproto.Struct;
     /** Inputs as the mock provider received them (plain values; secrets unwrapped). */
     inputs: Record<string, any>;
+    /** The resource's id and outputs as the (mock) provider returned them: unknown in preview. */
+    id?: string;
+    outputs: Record<string, any>;
 }
 
 /** One provider function call the program made. */
@@ -201,6 +204,8 @@ function captureRegistrations(into: CapturedResource[]): void {
                 propertyDependencies: deps,
                 properties: req.getObject(),
                 inputs: runtimeRpc().deserializeProperties(req.getObject()),
+                id: resp.getId() || undefined,
+                outputs: resp.getObject() ? runtimeRpc().deserializeProperties(resp.getObject()) : {},
             });
         }
         callback(err, resp);

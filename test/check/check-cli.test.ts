@@ -4,6 +4,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
+import { editKey, runStaging, stagingConfig } from "../helpers/program-harness";
+import { stackExportOf } from "../helpers/stack-export";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CHECK = path.join(ROOT, "tools", "check", "index.ts");
@@ -190,6 +192,23 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         expect(job.code, job.stderr).to.equal(0);
         const jobReport = JSON.parse(job.stdout) as { resources: { type: string }[] };
         expect(jobReport.resources.map((r) => r.type)).to.include("gcp:cloudrunv2/job:Job");
+    });
+
+    it("--from-export analyzes a stack export of the applied staging stack with the same mandatory verdicts as the preview", async () => {
+        const mandatoryOf = (run: CheckRun) => (JSON.parse(run.stdout) as { diagnostics: { policyName: string; enforcementLevel: string }[] })
+            .diagnostics.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policyName).sort();
+        const cut = (s: any) => (s.resources = { cpu: "1", memory: "512Mi" });
+        for (const [label, edit] of [["staging", undefined], ["cut to 1 CPU / 512Mi", cut]] as const) {
+            const config = edit ? editKey(stagingConfig(), "cloudrun-staging:service", (s) => { edit(s); return s; }) : stagingConfig();
+            const applied = await runStaging({ preview: false, config });
+            const file = writeJson(stackExportOf(applied, "cloudrun-staging", "staging", { project: "acme-backend-staging", region: "europe-west1" }));
+            const fromExport = await runCheck(["--from-export", file, "--json"]);
+            const stack = edit ? stagingVariant("export-cut", cut) : "staging";
+            const preview = await runCheck(["--stack", stack, "--json"]);
+            expect(fromExport.code, `${label}: ${fromExport.stderr}`).to.equal(preview.code);
+            expect(mandatoryOf(fromExport), label).to.deep.equal(mandatoryOf(preview));
+            expect(JSON.parse(fromExport.stdout).resources.map((r: { type: string }) => r.type)).to.include.members(["pulumi:pulumi:Stack", "pulumi:providers:gcp"]);
+        }
     });
 
     it("never prints a secure value (they become opaque placeholders)", async () => {
