@@ -64,7 +64,8 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         expect(run.code, run.stderr).to.equal(0);
         expect(run.stdout).to.match(/^Stack staging \(policy pack cloud-run-guardrails@/);
         expect(run.stdout).to.include("gcp:cloudrunv2/service:Service backend");
-        expect(run.stdout).to.match(/no mandatory violations, \d+ advisory, 17 resources checked\./);
+        // 17 program resources, plus the root Stack and the default gcp and docker providers the engine analyzes too.
+        expect(run.stdout).to.match(/no mandatory violations, \d+ advisory, 20 resources checked\./);
         expect(run.stdout, "colour only on a TTY").to.not.include("\u001b[");
     });
 

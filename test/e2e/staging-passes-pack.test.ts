@@ -1,7 +1,8 @@
 import { expect } from "chai";
 import * as path from "path";
 import { PolicyPackProcess, isUnknownValueAdvisory, launchPolicyPack } from "../../tools/analyzer";
-import { RunResult } from "../../tools/program-runner";
+import { EnginePhase, EngineShapeOptions, engineAnalyzeRequests, engineStack } from "../../tools/analyzer/engine-shape";
+import { CapturedResource, RunResult } from "../../tools/program-runner";
 import { editKey, runStaging, stagingConfig } from "../helpers/program-harness";
 
 const PACK_DIR = path.resolve(__dirname, "../../policies");
@@ -43,5 +44,40 @@ describe("the staging program's own resources through the real pack (analyzer pr
         const run = await runStaging({ config });
         const failing = (await pack.client.analyzeAll(run.resources)).filter((d) => d.enforcementLevel === "mandatory");
         expect(failing.map((d) => d.policyName)).to.include.members(["cloudrun-service-resource-floor", "cloudrun-service-request-timeout"]);
+    });
+
+    describe("in the engine's shape (Check outputs to Analyze; outputs, Stack and providers to AnalyzeStack)", function () {
+        const config = stagingConfig();
+        const shape = (phase: EnginePhase): EngineShapeOptions => ({
+            project: config.values["gcp:project"], region: config.values["gcp:region"], stack: "staging", projectName: config.project, phase,
+        });
+        const engineVerdicts = (run: RunResult, phase: EnginePhase, drop: (r: CapturedResource) => boolean = () => false) => {
+            const resources = run.resources.filter((r) => !drop(r));
+            return pack.client.analyzeAll(engineAnalyzeRequests(resources, shape(phase)), engineStack(resources, shape(phase)));
+        };
+        const mandatoryPolicies = (ds: { enforcementLevel: string; policyName: string }[]) =>
+            [...new Set(ds.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policyName))].sort();
+
+        it("after apply: no violation at all; in a fresh preview: no mandatory violation, only values not known yet", async () => {
+            const afterApply = await engineVerdicts(applied, "applied");
+            expect(afterApply, summary(afterApply)).to.deep.equal([]);
+            const fresh = await engineVerdicts(preview, "preview");
+            expect(mandatoryPolicies(fresh), summary(fresh)).to.deep.equal([]);
+            expect(fresh.every(isUnknownValueAdvisory), summary(fresh)).to.equal(true);
+        });
+
+        it("still rejects the incident's cut (1 CPU / 512Mi), a missing secret mapping and a missing grant", async () => {
+            const cut = await runStaging({ preview: true, config: editKey(config, "cloudrun-staging:service", (s) => ({ ...s, resources: { cpu: "1", memory: "512Mi" } })) });
+            expect(mandatoryPolicies(await engineVerdicts(cut, "preview"))).to.include("cloudrun-service-resource-floor");
+            const unmapped = await runStaging({ preview: true, config: editKey(config, "cloudrun-staging:secrets", (s) => {
+                delete s.CLICKHOUSE_URL;
+                return s;
+            }) });
+            expect(mandatoryPolicies(await engineVerdicts(unmapped, "preview"))).to.deep.equal(["cloudrun-service-required-secret-env"]);
+            const withoutGrant = (r: CapturedResource) => r.type === "gcp:secretmanager/secretIamMember:SecretIamMember" && r.name.includes("clickhouse");
+            for (const [phase, run] of [["preview", preview], ["applied", applied]] as const) {
+                expect(mandatoryPolicies(await engineVerdicts(run, phase, withoutGrant)), phase).to.deep.equal(["cloudrun-secret-accessor-grants"]);
+            }
+        });
     });
 });

@@ -14,9 +14,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { PolicyPackConfig, PolicyPackProcess, launchPolicyPack, type AnalyzerResource } from "../analyzer";
-import type { CapturedResource } from "../program-runner";
 import { readStackConfig } from "../stack-config";
 import { CheckReport, summarize, toJson, toText } from "./report";
+import { EngineShapeOptions, engineAnalyzeRequests, engineStack } from "../analyzer/engine-shape";
 import { ExportedStack, readStackExport } from "./stack-export";
 
 export const EXIT = { passed: 0, violations: 1, usage: 2 } as const;
@@ -138,8 +138,13 @@ function programSubject(options: CheckOptions, stack: string): Subject {
             if (run.error) {
                 throw new UsageError(`the program failed for stack ${stack} (nothing was checked): ${withoutStackTrace(run.error.message)}`);
             }
-            const resources = run.resources.map(toAnalyzerResource);
-            return { checked: resources, outputs: resources };
+            // What the engine would send in a preview of a new stack: Check outputs to Analyze, outputs (the Stack
+            // and default providers included) to AnalyzeStack.
+            const shape: EngineShapeOptions = {
+                project: stackConfig.values["gcp:project"] ?? "", region: stackConfig.values["gcp:region"] ?? "",
+                stack, projectName: stackConfig.project, phase: "preview",
+            };
+            return { checked: engineAnalyzeRequests(run.resources, shape), outputs: engineStack(run.resources, shape) };
         },
     };
 }
@@ -170,12 +175,6 @@ function withoutStackTrace(text: string): string {
     return text.split("\n").filter((line) => !/^\s+at\s/.test(line)).join("\n");
 }
 
-function toAnalyzerResource(r: CapturedResource): AnalyzerResource {
-    return {
-        urn: r.urn, type: r.type, name: r.name, parent: r.parent, properties: r.properties,
-        dependencies: r.dependencies, propertyDependencies: r.propertyDependencies,
-    };
-}
 
 /** The program's entry module, as the nodejs language host finds it: Pulumi.yaml `main`, package.json `main`, index.ts, index.js. */
 function programMain(projectDir: string): string {
