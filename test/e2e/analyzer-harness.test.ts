@@ -86,7 +86,7 @@ describe("analyzer harness", function () {
     });
 
     describe("toStruct (engine marshalling)", function () {
-        it("drops undefined, keeps unknowns and secrets, and flattens resource references and output values", function () {
+        it("drops undefined and top-level internal keys, keeps nulls, unknowns, secrets and nested internal keys, flattens references and output values", function () {
             const struct = toStruct({
                 absent: undefined,
                 list: [1, undefined] as unknown as number[],
@@ -96,8 +96,11 @@ describe("analyzer harness", function () {
                 component: { [SIG_KEY]: SIGNATURES.resourceReference, urn: "urn:component" },
                 email: { [SIG_KEY]: SIGNATURES.outputValue, dependencies: ["urn:sa"] },
                 token: { [SIG_KEY]: SIGNATURES.outputValue, value: "t", secret: true },
+                __defaults: ["name"],
+                template: { nothing: null, __defaults: [] },
             });
             expect(struct.toJavaScript()).to.deep.equal({
+                template: { nothing: null, __defaults: [] },
                 list: [1, null],
                 pending: UNKNOWN,
                 password: { [SIG_KEY]: SIGNATURES.secret, value: "hunter2" },

@@ -56,7 +56,9 @@ export function toStruct(properties: PropertyMap | Struct): Struct {
     if (isForeignStruct(properties)) {
         return Struct.deserializeBinary(properties.serializeBinary());
     }
-    return Struct.fromJavaScript(normaliseObject(properties) as Record<string, PropertyValue>);
+    // Internal keys ("__defaults", "__meta") are skipped at the top level only (MarshalProperties' SkipInternalKeys).
+    const visible = Object.fromEntries(Object.entries(properties).filter(([key]) => !key.startsWith("__")));
+    return Struct.fromJavaScript(normaliseObject(visible) as Record<string, PropertyValue>);
 }
 
 function isForeignStruct(value: unknown): value is Struct {
