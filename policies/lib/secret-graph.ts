@@ -52,12 +52,32 @@ function secretKeyOfResource(secret: StackResource): SecretKey {
  * A known secret name, linked to the stack's secret resource of that name when there is one. `label`: the
  * reference as written (parsed, so well-formed and safe to show).
  */
-export function secretKeyOfName(name: SecretName, secrets: readonly StackResource[], label: string): SecretKey {
-    const resource = secrets.find((s) => {
-        const own = secretResourceName(s);
-        return own !== undefined && secretNamesMatch(name, own);
-    });
-    return { name, urn: resource?.resource.urn, label };
+export function secretKeyOfName(name: SecretName, all: readonly StackResource[], label: string): SecretKey {
+    const resource = secretsById(all).get(name.secretId)?.find((s) => secretNamesMatch(name, s.name));
+    return { name, urn: resource?.secret.resource.urn, label };
+}
+
+/** The stack's secret resources by id, their names parsed once per policy call. */
+const secretIndexes = new WeakMap<readonly StackResource[], Map<string, { secret: StackResource; name: SecretName }[]>>();
+
+function secretsById(all: readonly StackResource[]): Map<string, { secret: StackResource; name: SecretName }[]> {
+    let index = secretIndexes.get(all);
+    if (!index) {
+        index = new Map();
+        for (const secret of ofType(all, SECRET_TYPES)) {
+            const name = secretResourceName(secret);
+            if (name) {
+                const list = index.get(name.secretId);
+                if (list) {
+                    list.push({ secret, name });
+                } else {
+                    index.set(name.secretId, [{ secret, name }]);
+                }
+            }
+        }
+        secretIndexes.set(all, index);
+    }
+    return index;
 }
 
 export function secretKeysMatch(a: SecretKey, b: SecretKey): boolean {
@@ -80,7 +100,6 @@ export interface WorkloadSecretRefs {
 }
 
 export function workloadSecretRefs(workload: StackResource, view: WorkloadView, all: readonly StackResource[]): WorkloadSecretRefs {
-    const secrets = ofType(all, SECRET_TYPES);
     const project = ownOrProviderString(workload, "project");
     const named: { where: string; key: SecretKey }[] = [];
     const malformed: { where: string }[] = [];
@@ -95,7 +114,7 @@ export function workloadSecretRefs(workload: StackResource, view: WorkloadView, 
         if (text !== undefined && name) {
             // A v1 alias is shown as the id it stands for.
             const label = parseSecretName(text) ? text : name.secretId;
-            named.push({ where: use.where, key: secretKeyOfName({ ...name, project: name.project ?? project }, secrets, label) });
+            named.push({ where: use.where, key: secretKeyOfName({ ...name, project: name.project ?? project }, all, label) });
         } else {
             malformed.push({ where: use.where });
         }
@@ -176,8 +195,26 @@ function identityOfAccount(account: StackResource): Identity {
     return { email, urn: account.resource.urn, label: nameText(email, "email") ?? resourceLabel("Account", account) };
 }
 
-function identityOfEmail(email: string, accounts: readonly StackResource[]): Identity {
-    const account = accounts.find((a) => accountEmail(a)?.toLowerCase() === email.toLowerCase());
+/** The stack's service accounts by lower-case email, computed once per policy call. */
+const accountIndexes = new WeakMap<readonly StackResource[], Map<string, StackResource>>();
+
+function accountByEmail(all: readonly StackResource[], email: string): StackResource | undefined {
+    let index = accountIndexes.get(all);
+    if (!index) {
+        index = new Map();
+        for (const account of ofType(all, RESOURCE_TYPES.serviceAccount)) {
+            const known = accountEmail(account)?.toLowerCase();
+            if (known !== undefined && !index.has(known)) {
+                index.set(known, account);
+            }
+        }
+        accountIndexes.set(all, index);
+    }
+    return index.get(email.toLowerCase());
+}
+
+function identityOfEmail(email: string, all: readonly StackResource[]): Identity {
+    const account = accountByEmail(all, email);
     return {
         email,
         urn: account?.resource.urn,
@@ -202,7 +239,6 @@ export type RuntimeIdentity =
     | { readonly kind: "unresolved"; readonly node: PropNode };
 
 export function runtimeIdentity(workload: StackResource, view: WorkloadView, all: readonly StackResource[]): RuntimeIdentity {
-    const accounts = ofType(all, RESOURCE_TYPES.serviceAccount);
     const node = view.serviceAccount;
     if (isUnknown(node)) {
         const fromDeps = dependenciesOf(workload, "template", RESOURCE_TYPES.serviceAccount, all).map(identityOfAccount);
@@ -214,7 +250,7 @@ export function runtimeIdentity(workload: StackResource, view: WorkloadView, all
     if (email === undefined || email === "") {
         return { kind: "resolved", candidates: [{ defaultCompute: true, label: "the default compute service account" }] };
     }
-    return { kind: "resolved", candidates: [identityOfEmail(email, accounts)] };
+    return { kind: "resolved", candidates: [identityOfEmail(email, all)] };
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -238,8 +274,6 @@ const MEMBER_PREFIX = "serviceAccount:";
 
 /** Every grant in the stack of a role that reads secrets. */
 export function secretGrants(all: readonly StackResource[]): SecretGrant[] {
-    const secrets = ofType(all, SECRET_TYPES);
-    const accounts = ofType(all, RESOURCE_TYPES.serviceAccount);
     return all.flatMap((resource): SecretGrant[] => {
         const type = resource.resource.type;
         const secretForm = iamFormOf(type, SECRET_IAM_TYPES);
@@ -248,19 +282,19 @@ export function secretGrants(all: readonly StackResource[]): SecretGrant[] {
         if (!form) {
             return [];
         }
-        const members = readingMembers(resource, form, accounts, all);
+        const members = readingMembers(resource, form, all);
         if (members.length === 0) {
             return [];
         }
         if (projectForm) {
             return [{ urn: resource.resource.urn, scope: "project", secrets: [], project: ownOrProviderString(resource, "project"), members }];
         }
-        return [{ urn: resource.resource.urn, scope: "secret", secrets: grantedSecrets(resource, secrets, all), members }];
+        return [{ urn: resource.resource.urn, scope: "secret", secrets: grantedSecrets(resource, all), members }];
     });
 }
 
 /** The members the resource grants a secret-reading role to (unknown members resolved through dependencies). */
-function readingMembers(resource: StackResource, form: IamForm, accounts: readonly StackResource[], all: readonly StackResource[]): Identity[] {
+function readingMembers(resource: StackResource, form: IamForm, all: readonly StackResource[]): Identity[] {
     const read = iamBindingsOf(form, resource.root);
     if (read.kind === "malformed") {
         return [];
@@ -277,7 +311,7 @@ function readingMembers(resource: StackResource, form: IamForm, accounts: readon
         const anyUnknown = binding.unknownMembers !== undefined || binding.members.some(isUnknown);
         const known = binding.members.flatMap((m) => {
             const text = asString(m);
-            return text?.startsWith(MEMBER_PREFIX) ? [identityOfEmail(text.slice(MEMBER_PREFIX.length), accounts)] : [];
+            return text?.startsWith(MEMBER_PREFIX) ? [identityOfEmail(text.slice(MEMBER_PREFIX.length), all)] : [];
         });
         const fromDeps = anyUnknown ? dependenciesOf(resource, binding.membersProperty, RESOURCE_TYPES.serviceAccount, all).map(identityOfAccount) : [];
         return [...known, ...fromDeps];
@@ -285,7 +319,7 @@ function readingMembers(resource: StackResource, form: IamForm, accounts: readon
 }
 
 /** The secrets a per-secret IAM resource is on: its known secretId, else the secrets it was computed from. */
-function grantedSecrets(grant: StackResource, secrets: readonly StackResource[], all: readonly StackResource[]): SecretKey[] {
+function grantedSecrets(grant: StackResource, all: readonly StackResource[]): SecretKey[] {
     const secretIdNode: PropNode = at(grant.root, "secretId");
     if (isUnknown(secretIdNode)) {
         return transitiveDependenciesOf(grant, "secretId", SECRET_TYPES, all).map(secretKeyOfResource);
@@ -296,7 +330,43 @@ function grantedSecrets(grant: StackResource, secrets: readonly StackResource[],
     }
     // Regional secret IAM carries the secret's location beside its id.
     const location = named.location ?? asString(at(grant.root, "location"));
-    return [secretKeyOfName({ ...named, project: named.project ?? ownOrProviderString(grant, "project"), ...(location ? { location } : {}) }, secrets, named.secretId)];
+    return [secretKeyOfName({ ...named, project: named.project ?? ownOrProviderString(grant, "project"), ...(location ? { location } : {}) }, all, named.secretId)];
+}
+
+/**
+ * The grants that may concern a secret, found by its id and its resource instead of a scan: per-secret grants
+ * naming the same id or resource, and every project-level grant.
+ */
+export function grantIndex(grants: readonly SecretGrant[]): (secret: SecretKey) => SecretGrant[] {
+    const byId = new Map<string, SecretGrant[]>();
+    const byUrn = new Map<string, SecretGrant[]>();
+    const projectWide: SecretGrant[] = [];
+    const add = (map: Map<string, SecretGrant[]>, key: string, grant: SecretGrant) => {
+        const list = map.get(key);
+        if (!list) {
+            map.set(key, [grant]);
+        } else if (list[list.length - 1] !== grant) {
+            list.push(grant);
+        }
+    };
+    for (const grant of grants) {
+        if (grant.scope === "project") {
+            projectWide.push(grant);
+        }
+        for (const secret of grant.secrets) {
+            if (secret.name) {
+                add(byId, secret.name.secretId, grant);
+            }
+            if (secret.urn) {
+                add(byUrn, secret.urn, grant);
+            }
+        }
+    }
+    return (secret) => [...new Set([
+        ...(secret.name ? byId.get(secret.name.secretId) ?? [] : []),
+        ...(secret.urn ? byUrn.get(secret.urn) ?? [] : []),
+        ...projectWide,
+    ])];
 }
 
 /** Whether a grant lets `identity` read `secret`. */

@@ -18,10 +18,62 @@ export function stackResources(resources: readonly PolicyResource[]): StackResou
     return resources.map((resource) => ({ resource, root: rootOf(resource.props) }));
 }
 
-/** The resources of one of the given types. */
+/** The stack indexed once per policy call: by URN and by type. Kept beside the resource list it indexes. */
+interface StackIndex {
+    readonly byUrn: ReadonlyMap<string, StackResource>;
+    readonly byType: ReadonlyMap<string, readonly StackResource[]>;
+    /** Each resource's place in the stack, so lookups return resources in stack order, as a scan would. */
+    readonly position: ReadonlyMap<StackResource, number>;
+}
+
+const indexes = new WeakMap<readonly StackResource[], StackIndex>();
+
+function indexOf(all: readonly StackResource[]): StackIndex {
+    let index = indexes.get(all);
+    if (!index) {
+        const byUrn = new Map<string, StackResource>();
+        const byType = new Map<string, StackResource[]>();
+        const position = new Map<StackResource, number>();
+        for (const r of all) {
+            position.set(r, position.size);
+            byUrn.set(r.resource.urn, r);
+            const list = byType.get(r.resource.type);
+            if (list) {
+                list.push(r);
+            } else {
+                byType.set(r.resource.type, [r]);
+            }
+        }
+        index = { byUrn, byType, position };
+        indexes.set(all, index);
+    }
+    return index;
+}
+
+/** The resources of one of the given types, in stack order. */
 export function ofType(resources: readonly StackResource[], types: string | readonly string[]): StackResource[] {
+    const index = indexOf(resources);
+    if (typeof types === "string" || types.length === 1) {
+        return [...(index.byType.get(typeof types === "string" ? types : types[0]) ?? [])];
+    }
+    return inStackOrder(index, types.flatMap((type) => index.byType.get(type) ?? []));
+}
+
+function inStackOrder(index: StackIndex, resources: Iterable<StackResource>): StackResource[] {
+    return [...resources].sort((a, b) => (index.position.get(a) ?? 0) - (index.position.get(b) ?? 0));
+}
+
+/** The resources of `types` among the given URNs, in stack order. */
+function resourcesOf(index: StackIndex, urns: Iterable<string>, types: string | readonly string[]): StackResource[] {
     const wanted: readonly string[] = typeof types === "string" ? [types] : types;
-    return resources.filter((r) => wanted.includes(r.resource.type));
+    const found = new Set<StackResource>();
+    for (const urn of urns) {
+        const r = index.byUrn.get(urn);
+        if (r && wanted.includes(r.resource.type)) {
+            found.add(r);
+        }
+    }
+    return inStackOrder(index, found);
 }
 
 /** The resources of one of `types` that `property` of `resource` was computed from. */
@@ -31,8 +83,7 @@ export function dependenciesOf(resource: StackResource, property: string, types:
     if (!Array.isArray(list)) {
         return [];
     }
-    const urns = new Set(list.map((d) => d?.urn));
-    return ofType(all, types).filter((r) => urns.has(r.resource.urn));
+    return resourcesOf(indexOf(all), list.map((d) => d?.urn).filter((u): u is string => typeof u === "string"), types);
 }
 
 /**
@@ -47,22 +98,22 @@ export function transitiveDependenciesOf(
     if (!Array.isArray(direct)) {
         return [];
     }
+    const index = indexOf(all);
     const seen = new Set<string>();
     const queue = direct.map((d) => d?.urn).filter((u): u is string => typeof u === "string");
-    const byUrn = new Map(all.map((r) => [r.resource.urn, r]));
-    while (queue.length > 0) {
-        const urn = queue.shift() as string;
+    for (let i = 0; i < queue.length; i++) {
+        const urn = queue[i];
         if (seen.has(urn)) {
             continue;
         }
         seen.add(urn);
-        for (const next of byUrn.get(urn)?.resource.dependencies ?? []) {
-            if (typeof next?.urn === "string") {
+        for (const next of index.byUrn.get(urn)?.resource.dependencies ?? []) {
+            if (typeof next?.urn === "string" && !seen.has(next.urn)) {
                 queue.push(next.urn);
             }
         }
     }
-    return ofType(all, types).filter((r) => seen.has(r.resource.urn));
+    return resourcesOf(index, seen, types);
 }
 
 /**

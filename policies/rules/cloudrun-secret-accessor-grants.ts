@@ -9,7 +9,9 @@ import { definePolicyConfig } from "../lib/config";
 import { adviseUndecided } from "../lib/findings";
 import { PropNode } from "../lib/props";
 import { PackStackPolicy } from "../lib/pack-policy";
-import { Identity, SecretKey, grantCovers, runtimeIdentity, secretGrants, secretKeysMatch, secretNamesMatch, workloadSecretRefs } from "../lib/secret-graph";
+import {
+    Identity, SecretKey, grantCovers, grantIndex, runtimeIdentity, secretGrants, secretKeysMatch, secretNamesMatch, workloadSecretRefs,
+} from "../lib/secret-graph";
 import { cloudRunWorkloadsIn, stackResources } from "../lib/stack-graph";
 
 const WILDCARD = "*";
@@ -68,7 +70,7 @@ export const cloudrunSecretAccessorGrants: PackStackPolicy = {
         // Items are checked one by one: a hand-written config may hold anything.
         const externalGrants = (config.read(args).externalGrants as unknown[]).filter((g): g is ExternalGrant => typeof g === "object" && g !== null);
         const all = stackResources(args.resources);
-        const grants = secretGrants(all);
+        const grantsFor = grantIndex(secretGrants(all));
         const undecided: PropNode[] = [];
         for (const { workload, view } of cloudRunWorkloadsIn(all)) {
             const urn = workload.resource.urn;
@@ -93,7 +95,7 @@ export const cloudrunSecretAccessorGrants: PackStackPolicy = {
                 // Several candidates only when the account is not known yet: any one of them may be the runtime
                 // identity, so only "none of them can read it" is certain.
                 const readers = identity.candidates.filter((candidate) =>
-                    grants.some((g) => grantCovers(g, secret, candidate)) || externalGrants.some((g) => externalGrantCovers(g, secret, candidate)));
+                    grantsFor(secret).some((g) => grantCovers(g, secret, candidate)) || externalGrants.some((g) => externalGrantCovers(g, secret, candidate)));
                 if (readers.length === 0) {
                     const who = identity.candidates.map((c) => c.label).join(" or ");
                     reportViolation(`${who} (the ${view.noun}'s runtime service account) has no ${SECRET_ACCESSOR_ROLE} on secret ${secret.label}; ` +
