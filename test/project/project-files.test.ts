@@ -88,6 +88,15 @@ describe("CI workflow", () => {
         expect(workflow.jobs.preview.permissions["id-token"]).to.equal("write");
     });
 
+    it("runs the full-size fuzz and the benchmarks nightly, never on the deploy path", () => {
+        const nightly = parseYaml(read(".github/workflows/nightly.yml"));
+        expect(nightly.on).to.have.property("schedule");
+        const steps = nightly.jobs["fuzz-and-bench"].steps as any[];
+        expect(steps.find((s) => s.run === "npm test")?.env?.PACK_FUZZ_RUNS).to.equal("10000");
+        expect(steps.map((s) => s.run).filter(Boolean)).to.include("npm run bench");
+        expect(JSON.stringify(nightly)).not.to.match(/pulumi\/actions|command: up/);
+    });
+
     it("never skips the preview before pulumi up (stack policies run after the changes otherwise)", () => {
         const text = (value: unknown) => JSON.stringify(value ?? "");
         for (const [name, job] of Object.entries(workflow.jobs as Record<string, { steps: any[] }>)) {
