@@ -1,7 +1,7 @@
 /** Reading probes and ports the way Cloud Run interprets them. */
 import { PROBE_TIMING_FIELDS, ProbeTiming } from "./cloud-run-limits";
 import { Finding, needsKnown, problem } from "./findings";
-import { PropNode, asNumber, at, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "./props";
+import { PropNode, asNumber, at, isAbsent, isPresent, isUnknown, withValue, zeroAsAbsent } from "./props";
 import { numberText } from "./safe-text";
 import { ContainerView, containerPortOf } from "./workload";
 
@@ -19,7 +19,7 @@ export function probeHandlersSet(probe: PropNode): string[] {
 /** The port the probe's handler names; absent when none is set, the handler is ambiguous, or it is 0 (unset). */
 export function probePort(probe: PropNode): PropNode {
     const set = probeHandlersSet(probe);
-    return set.length === 1 ? zeroAsAbsent(at(probe, set[0], "port")) : { value: undefined, path: probe.path };
+    return set.length === 1 ? zeroAsAbsent(at(probe, set[0], "port")) : withValue(probe, undefined);
 }
 
 /** A probe's timing fields: the known numbers, the ones not known yet, and the ones that are not numbers. */

@@ -46,9 +46,34 @@ export interface PropNode {
     readonly path: readonly string[];
 }
 
+/**
+ * A node whose path is built only when something asks for it (a message, an unknown-value advisory): walking a
+ * large stack allocates no path arrays.
+ */
+class Node implements PropNode {
+    private cachedPath?: readonly string[];
+
+    constructor(readonly value: unknown, readonly parentNode: PropNode | undefined, readonly key: string) {}
+
+    get path(): readonly string[] {
+        this.cachedPath ??= this.parentNode === undefined ? [] : [...this.parentNode.path, this.key];
+        return this.cachedPath;
+    }
+}
+
+/** The node for `key` under `parent`, holding `value`. */
+export function childNode(parent: PropNode, key: string | number, value: unknown): PropNode {
+    return new Node(value, parent, String(key));
+}
+
+/** Another value at the same place (e.g. "absent" where a zero value stood). */
+export function withValue(node: PropNode, value: unknown): PropNode {
+    return node instanceof Node ? new Node(value, node.parentNode, node.key) : { value, path: node.path };
+}
+
 /** The raw tree behind a property bag, whether or not it is wrapped in the policy proxy. */
 export function rootOf(props: unknown): PropNode {
-    return { value: unwrapProxy(props), path: [] };
+    return new Node(unwrapProxy(props), undefined, "");
 }
 
 function unwrapProxy(props: unknown): unknown {
@@ -91,14 +116,13 @@ export function at(node: PropNode, ...keys: (string | number)[]): PropNode {
         if (isUnknown(current)) {
             return current;
         }
-        const path = [...current.path, String(key)];
         const container = current.value;
         if (typeof key === "number") {
-            current = { value: Array.isArray(container) ? container[key] : undefined, path };
+            current = childNode(current, key, Array.isArray(container) ? container[key] : undefined);
         } else if (isPlainObject(container) && Object.prototype.hasOwnProperty.call(container, key)) {
-            current = { value: container[key], path };
+            current = childNode(current, key, container[key]);
         } else {
-            current = { value: undefined, path };
+            current = childNode(current, key, undefined);
         }
     }
     return current;
@@ -116,13 +140,13 @@ export function asObject(node: PropNode): Record<string, unknown> | undefined {
 /** The child nodes of the array there, or undefined when it is not a (known) array. */
 export function asList(node: PropNode): PropNode[] | undefined {
     const value = node.value;
-    return Array.isArray(value) ? value.map((item, i) => ({ value: item, path: [...node.path, String(i)] })) : undefined;
+    return Array.isArray(value) ? value.map((item, i) => childNode(node, i, item)) : undefined;
 }
 
 /** The entries of the object there as child nodes; empty when it is not an object. */
 export function entriesOf(node: PropNode): [string, PropNode][] {
     const object = asObject(node);
-    return object ? Object.keys(object).map((key) => [key, { value: object[key], path: [...node.path, key] }]) : [];
+    return object ? Object.keys(object).map((key) => [key, childNode(node, key, object[key])]) : [];
 }
 
 /** The known string there, or undefined (absent, unknown or another type). */
@@ -174,7 +198,7 @@ export function pathText(node: PropNode): string {
  * read as absent, as the API itself reads them.
  */
 export function zeroAsAbsent(node: PropNode): PropNode {
-    return isZeroValue(node.value) ? { value: undefined, path: node.path } : node;
+    return isZeroValue(node.value) ? withValue(node, undefined) : node;
 }
 
 function isZeroValue(value: unknown): boolean {

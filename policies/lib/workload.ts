@@ -6,7 +6,7 @@
  * being guessed. Fields a kind does not have are absent nodes.
  */
 import { CONTAINER_PORT_LIMITS, EXECUTION_ENVIRONMENTS, GPU_LIMIT_KEY, INGRESS_BY_V1_ANNOTATION } from "./cloud-run-limits";
-import { PropNode, asList, asNumber, asString, at, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "./props";
+import { PropNode, asList, asNumber, asString, at, childNode, isAbsent, isPresent, isUnknown, withValue, zeroAsAbsent } from "./props";
 import { RESOURCE_TYPES } from "./resource-types";
 import { nameText } from "./safe-text";
 
@@ -139,7 +139,7 @@ export function workloadView(type: string, root: PropNode): WorkloadView | undef
     return found.generation === "v1" ? v1View(root) : v2View(root, found.kind);
 }
 
-const ABSENT_AT = (node: PropNode, key: string): PropNode => ({ value: undefined, path: [...node.path, key] });
+const ABSENT_AT = (node: PropNode, key: string): PropNode => childNode(node, key, undefined);
 
 const V2_FIELDS: Record<WorkloadKind, FieldNames> = {
     service: {
@@ -319,13 +319,13 @@ function containerView(node: PropNode, index: number, shape: ContainerShape): Co
 /** Translates a known string through a table; unknown and absent values pass through untouched. */
 function mapped(node: PropNode, table: Readonly<Record<string, unknown>>): PropNode {
     const text = asString(node);
-    return text !== undefined && Object.prototype.hasOwnProperty.call(table, text) ? { value: table[text], path: node.path } : node;
+    return text !== undefined && Object.prototype.hasOwnProperty.call(table, text) ? withValue(node, table[text]) : node;
 }
 
 /** The port the container listens on: its declared containerPort, else Cloud Run's default. */
 export function containerPortOf(container: ContainerView): PropNode {
     return isAbsent(container.containerPort)
-        ? { value: CONTAINER_PORT_LIMITS.default, path: container.containerPort.path }
+        ? withValue(container.containerPort, CONTAINER_PORT_LIMITS.default)
         : container.containerPort;
 }
 
@@ -397,7 +397,7 @@ export function secretUses(view: WorkloadView): SecretUse[] {
             })));
     const fromVolumes = (asList(view.volumes) ?? []).flatMap((volume, i) => {
         const secret = view.generation === "v2" ? at(volume, "secret", "secret") : at(volume, "secret", "secretName");
-        return isAbsent(zeroAsAbsent(secret)) ? [] : [{ where: `volumes[${i}]`, secret, version: { value: undefined, path: secret.path } }];
+        return isAbsent(zeroAsAbsent(secret)) ? [] : [{ where: `volumes[${i}]`, secret, version: withValue(secret, undefined) }];
     });
     return [...fromEnv, ...fromVolumes];
 }

@@ -8,7 +8,7 @@ import { definePolicyConfig } from "../lib/config";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { IamBinding, iamBindingsOf } from "../lib/iam";
 import { PackResourcePolicy } from "../lib/pack-policy";
-import { PropNode, asString, at, isUnknown } from "../lib/props";
+import { PropNode, asString, at, isUnknown, withValue } from "../lib/props";
 import { PUBLIC_SERVICES_PROPERTY, listedPublic } from "../lib/public-services";
 import { CLOUD_RUN_IAM_TYPES, CLOUD_RUN_SERVICE_IAM_TYPES, iamFormOf } from "../lib/resource-types";
 import { nameText } from "../lib/safe-text";
@@ -24,7 +24,7 @@ const PUBLIC_MEMBERS_LOWER = PUBLIC_MEMBERS.map((m) => m.toLowerCase());
 function serviceNameOf(type: string, root: PropNode): PropNode {
     const node = at(root, type.startsWith("gcp:cloudrun/") ? "service" : "name");
     const text = asString(node);
-    return text === undefined ? node : { value: text.split("/").pop(), path: node.path };
+    return text === undefined ? node : withValue(node, text.split("/").pop());
 }
 
 function bindingFindings(binding: IamBinding, mayBePublic: boolean | "unknown", serviceName: PropNode): Finding[] {
