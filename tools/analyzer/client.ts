@@ -296,17 +296,22 @@ function diagnosticFromProto(diagnostic: analyzerProto.AnalyzeDiagnostic): Diagn
     };
 }
 
-function analyzeRequest(resource: AnalyzerResource): analyzerProto.AnalyzeRequest {
-    const request = new analyzerProto.AnalyzeRequest()
-        .setUrn(resource.urn)
+/** The fields an AnalyzeRequest and a stack's AnalyzerResource share, set the same way on both. */
+function withResourceFields<M extends analyzerProto.AnalyzeRequest | analyzerProto.AnalyzerResource>(message: M, resource: AnalyzerResource): M {
+    const m = message as analyzerProto.AnalyzeRequest; // the same setters on both messages
+    m.setUrn(resource.urn)
         .setType(resource.type)
         .setName(resource.name)
         .setProperties(toStruct(resource.properties))
         .setOptions(resourceOptionsToProto(resource));
     if (resource.provider) {
-        request.setProvider(providerToProto(resource.provider));
+        m.setProvider(providerToProto(resource.provider));
     }
-    return request;
+    return message;
+}
+
+function analyzeRequest(resource: AnalyzerResource): analyzerProto.AnalyzeRequest {
+    return withResourceFields(new analyzerProto.AnalyzeRequest(), resource);
 }
 
 /** Always set, like the engine: @pulumi/policy refuses requests without options ("A more recent CLI…"). */
@@ -336,17 +341,9 @@ function providerToProto(provider: ProviderResource): analyzerProto.AnalyzerProv
 }
 
 function stackResourceToProto(resource: AnalyzerResource): analyzerProto.AnalyzerResource {
-    const proto = new analyzerProto.AnalyzerResource()
-        .setUrn(resource.urn)
-        .setType(resource.type)
-        .setName(resource.name)
-        .setProperties(toStruct(resource.properties))
-        .setOptions(resourceOptionsToProto(resource))
+    const proto = withResourceFields(new analyzerProto.AnalyzerResource(), resource)
         .setParent(resource.parent ?? "")
         .setDependenciesList(resource.dependencies ?? []);
-    if (resource.provider) {
-        proto.setProvider(providerToProto(resource.provider));
-    }
     for (const [property, urns] of Object.entries(resource.propertyDependencies ?? {})) {
         // The engine leaves out properties without dependencies.
         if (urns.length > 0) {
