@@ -97,22 +97,28 @@ describe("CI workflow", () => {
         expect(JSON.stringify(nightly)).not.to.match(/pulumi\/actions|command: up/);
     });
 
-    it("never skips the preview before pulumi up (stack policies run after the changes otherwise)", () => {
+    it("previews with the pack before pulumi up on main (stack policies run after the changes otherwise)", () => {
         const text = (value: unknown) => JSON.stringify(value ?? "");
         for (const [name, job] of Object.entries(workflow.jobs as Record<string, { steps: any[] }>)) {
             for (const step of job.steps) {
                 expect(text(step.run) + text(step.with), `${name}: ${step.name ?? step.uses ?? step.run}`).not.to.match(/skip[-_]?preview/i);
             }
         }
-        expect(read("README.md")).to.contain("never passes `--skip-preview`");
+        // pulumi/actions' `up` skips the preview (Automation API's stack.up passes --skip-preview): a preview step
+        // with the pack must come first in the deploy job.
+        const pulumiSteps = steps("deploy").filter((s) => String(s.uses).startsWith("pulumi/actions@"));
+        expect(pulumiSteps.map((s) => s.with.command)).to.deep.equal(["preview", "up"]);
+        expect(pulumiSteps[0].with).to.include({ policyPacks: "${{ env.POLICY_PACK }}", policyPackConfigs: "${{ env.POLICY_PACK_CONFIG }}", "stack-name": "staging" });
+        expect(read("README.md")).to.contain("`--skip-preview`");
     });
 
     it("deploys main with pulumi up, authenticated through Workload Identity Federation", () => {
         expect(workflow.jobs.deploy.if).to.include("refs/heads/main");
-        expect(action("deploy", "pulumi/actions@v7").with).to.include({ command: "up", "stack-name": "staging" });
+        const up = steps("deploy").find((s) => String(s.uses).startsWith("pulumi/actions@") && s.with.command === "up");
+        expect(up.with).to.include({ command: "up", "stack-name": "staging" });
         const auth = action("deploy", "google-github-actions/auth@");
         expect(auth.with).to.have.keys("workload_identity_provider", "service_account");
-        expect(action("deploy", "pulumi/actions@v7").with["cloud-url"]).to.include("PULUMI_STATE_BUCKET");
+        expect(up.with["cloud-url"]).to.include("PULUMI_STATE_BUCKET");
     });
 });
 
