@@ -64,8 +64,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         expect(run.code, run.stderr).to.equal(0);
         expect(run.stdout).to.match(/^Stack staging \(policy pack cloud-run-guardrails@/);
         expect(run.stdout).to.include("gcp:cloudrunv2/service:Service backend");
-        // 17 program resources, plus the root Stack and the default gcp and docker providers the engine analyzes too.
-        expect(run.stdout).to.match(/no mandatory violations, \d+ advisory, 20 resources checked\./);
+        expect(run.stdout).to.match(/no mandatory violations, \d+ advisory, 17 resources checked \(and 3 the engine adds: the Stack and default providers\)\./);
         expect(run.stdout, "colour only on a TTY").to.not.include("\u001b[");
     });
 
@@ -193,6 +192,51 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         expect(job.code, job.stderr).to.equal(0);
         const jobReport = JSON.parse(job.stdout) as { resources: { type: string }[] };
         expect(jobReport.resources.map((r) => r.type)).to.include("gcp:cloudrunv2/job:Job");
+    });
+
+    it("refuses what the engine refuses, accepts what it accepts: level-less unknown entries, an empty config, other runtimes, a broken pack", async () => {
+        for (const config of [{ flor: { minCpu: 3 } }, { all: { minCpu: 3 } }]) {
+            const run = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson(config)]);
+            expect(run.code, JSON.stringify(config)).to.equal(2);
+            expect(run.stderr).to.include("sets properties but no enforcement level").and.to.include("invalid enforcement level \"\"");
+        }
+        expect((await runCheck(["--stack", "staging", "--policy-pack-config", writeJson("  \n")])).code).to.equal(0);
+        const pythonProgram = fs.mkdtempSync(path.join(os.tmpdir(), "python-program-"));
+        fs.writeFileSync(path.join(pythonProgram, "Pulumi.yaml"), "name: py\nruntime: python\n");
+        fs.writeFileSync(path.join(pythonProgram, "Pulumi.dev.yaml"), "config: {}\n");
+        const python = await runCheck(["--stack", "dev", "--cwd", pythonProgram]);
+        expect(python.code).to.equal(2);
+        expect(python.stderr.trim().split("\n")).to.have.length(1);
+        expect(python.stderr).to.include("this check runs Node.js programs (runtime: nodejs)");
+        const brokenPack = fs.mkdtempSync(path.join(os.tmpdir(), "broken-pack-"));
+        fs.writeFileSync(path.join(brokenPack, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+        fs.writeFileSync(path.join(brokenPack, "package.json"), JSON.stringify({ name: "broken", main: "index.js" }));
+        fs.writeFileSync(path.join(brokenPack, "index.js"), "console.error('policy pack failed to load: no rules'); process.exit(3);\n");
+        fs.symlinkSync(path.join(ROOT, "policies", "node_modules"), path.join(brokenPack, "node_modules"), "dir");
+        const broken = await runCheck(["--stack", "staging", "--policy-pack", brokenPack]);
+        expect(broken.code).to.equal(2);
+        expect(broken.stderr.trim().split("\n")).to.have.length(1);
+        expect(broken.stderr).to.include("exited before printing its port").and.to.include("policy pack failed to load: no rules");
+    });
+
+    it("--from-export leaves out read resources and refuses an export whose secrets are encrypted", async () => {
+        const applied = await runStaging({ preview: false });
+        const exported = stackExportOf(applied, "cloudrun-staging", "staging", { project: "acme-backend-staging", region: "europe-west1" }) as {
+            deployment: { resources: Record<string, unknown>[] };
+        };
+        // The CLICKHOUSE_URL secret read with .get instead of created: the engine never shows it to a pack.
+        const external = structuredClone(exported);
+        const secret = external.deployment.resources.find((r) => String(r.urn).includes("clickhouse") && r.type === "gcp:secretmanager/secret:Secret")!;
+        secret.external = true;
+        const run = await runCheck(["--from-export", writeJson(external), "--json"]);
+        expect(run.code).to.equal(1);
+        expect(JSON.parse(run.stdout).diagnostics.map((d: { policyName: string }) => d.policyName)).to.include("cloudrun-secret-refs-resolve");
+        const encrypted = structuredClone(exported);
+        const service = encrypted.deployment.resources.find((r) => r.type === "gcp:cloudrunv2/service:Service")!;
+        (service.outputs as Record<string, unknown>).template = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "AAAA" };
+        const refused = await runCheck(["--from-export", writeJson(encrypted)]);
+        expect(refused.code).to.equal(2);
+        expect(refused.stderr).to.include("1 encrypted secret value(s)").and.to.include("--show-secrets");
     });
 
     it("--from-export analyzes a stack export of the applied staging stack with the same mandatory verdicts as the preview", async () => {

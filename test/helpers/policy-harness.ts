@@ -280,7 +280,7 @@ async function analyzeOnce(resource: TestResource): Promise<Diagnostic[]> {
 /**
  * Analyzes a whole stack (the `analyzeStack` call at the end of a preview), configured with `config`. Made twice
  * too: as given, and in the engine's shape (the root Stack and the default provider are resources of the stack,
- * every resource without a parent is the Stack's child, nested objects carry `__defaults`); same verdicts.
+ * every resource without a parent is the Stack's child); same verdicts.
  */
 export async function analyzeStack(resources: readonly TestResource[], config: ConfigChoice = {}): Promise<Diagnostic[]> {
     if (config !== "keep") {
@@ -311,7 +311,7 @@ async function analyzeStackOnce(resources: readonly TestResource[]): Promise<Dia
 }
 
 /** Map-typed fields: the bridge adds no `__defaults` inside them (they are not blocks). */
-const MAP_FIELDS = new Set(["annotations", "labels", "limits", "tags", "effectiveLabels", "effectiveAnnotations"]);
+const MAP_FIELDS = new Set(["annotations", "labels", "limits", "requests", "environmentVariables", "tags", "effectiveLabels", "effectiveAnnotations"]);
 
 /** The props with `__defaults: []` in every nested block, as the terraform bridge's Check output may carry it. */
 export function withBridgeDefaults(value: unknown, depth = 0, key = ""): unknown {
@@ -327,12 +327,15 @@ export function withBridgeDefaults(value: unknown, depth = 0, key = ""): unknown
 
 const STACK_URN = urnOf("pulumi:pulumi:Stack", "cloudrun-staging-staging");
 
-/** The stack as AnalyzeStack receives it from the engine: Stack and default provider included, parents set. */
+/**
+ * The stack as AnalyzeStack receives it from the engine: the Stack and the default provider (which has no parent,
+ * source_eval.go) included, every other resource's parent set. Outputs carry no `__defaults` (only Check does).
+ */
 export function engineShapedStack(resources: readonly TestResource[]): TestResource[] {
     return [
         { type: "pulumi:pulumi:Stack", name: "cloudrun-staging-staging", props: {}, urn: STACK_URN },
-        { type: "pulumi:providers:gcp", name: "default_9_37_0", props: { version: "9.37.0" }, parent: STACK_URN },
-        ...resources.map((r) => ({ ...r, parent: r.parent ?? STACK_URN, props: withBridgeDefaults(r.props) as Tree })),
+        { type: "pulumi:providers:gcp", name: "default_9_37_0", props: { version: "9.37.0" } },
+        ...resources.map((r) => ({ ...r, parent: r.parent ?? STACK_URN })),
     ];
 }
 

@@ -1,9 +1,25 @@
 /**
  * A `pulumi stack export` (checkpoint version 3) written for an applied run of a program under mocks: the root
  * Stack, the default providers, and every resource with its inputs, outputs, id, parent, provider reference,
- * dependencies and propertyDependencies, as the engine records them after `pulumi up`.
+ * dependencies and propertyDependencies, as the engine records them after `pulumi up`, secrets shown (--show-secrets).
  */
+import { SIG_KEY, SIGNATURES } from "../../tools/analyzer";
 import { RunResult } from "../../tools/program-runner";
+
+/** Secrets as `pulumi stack export --show-secrets` writes them: the signature and the value as JSON text. */
+function shownSecrets(value: unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map(shownSecrets);
+    }
+    if (typeof value === "object" && value !== null) {
+        const object = value as Record<string, unknown>;
+        if (object[SIG_KEY] === SIGNATURES.secret) {
+            return { [SIG_KEY]: SIGNATURES.secret, plaintext: JSON.stringify(object.value) };
+        }
+        return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, shownSecrets(v)]));
+    }
+    return value;
+}
 
 export function stackExportOf(run: RunResult, project: string, stack: string, gcp: { project: string; region: string }): unknown {
     const urn = (type: string, name: string, parentType = "") => `urn:pulumi:${stack}::${project}::${parentType}${type}::${name}`;
@@ -30,8 +46,8 @@ export function stackExportOf(run: RunResult, project: string, stack: string, gc
                     custom: r.custom,
                     ...(r.custom ? { id: r.id ?? `${r.name}-id`, provider: providerRef(r.type) } : {}),
                     type: r.type,
-                    inputs: r.inputs,
-                    outputs: r.custom ? r.outputs : {},
+                    inputs: shownSecrets(r.inputs),
+                    outputs: r.custom ? shownSecrets(r.outputs) : {},
                     parent: r.parent ?? stackUrn,
                     dependencies: r.dependencies,
                     propertyDependencies: r.propertyDependencies,

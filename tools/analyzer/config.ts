@@ -68,6 +68,14 @@ export function reconcilePolicyConfig(
     let result = defaultConfig(policies);
     result = applyConfig(result, initialConfig);
     result = applyConfig(result, given);
+    // The engine passes on an entry the pack does not know (even "all") with the level it gives, or none at all;
+    // Configure then fails on the empty level (analyzer_plugin.go) before the program runs.
+    const levelless = Object.keys(given).filter((name) => !policies.some((p) => p.name === name) && given[name].enforcementLevel === undefined);
+    if (levelless.length > 0) {
+        throw new PolicyConfigError(levelless.map((name) =>
+            `policy config for ${JSON.stringify(name)} sets properties but no enforcement level, and the pack has no policy of that name: ` +
+            `the engine fails to configure the pack with invalid enforcement level ""${didYouMean(name, policies.map((p) => p.name))}`));
+    }
     const problems = policies.flatMap((p) => schemaProblems(p, result[p.name]?.properties ?? {}))
         .map((problem) => `validating policy config: ${pack.name} ${pack.version}  ${problem}`);
     if (problems.length > 0) {
@@ -141,6 +149,7 @@ function applyConfig(base: Record<string, PolicyConfig>, config: Record<string, 
     for (const [name, given] of Object.entries(config)) {
         const current = result[name];
         result[name] = {
+            // Only an unknown name can lack a level here, and it is refused above.
             enforcementLevel: given.enforcementLevel ?? current?.enforcementLevel ?? "advisory",
             properties: { ...current?.properties, ...given.properties },
         };
@@ -163,7 +172,8 @@ function schemaProblems(policy: ConfigurablePolicy, properties: Record<string, u
         schema.required = policy.configSchema.required;
     }
     const validate = ajv.compile(schema);
-    return validate(properties) ? [] : (validate.errors ?? []).map((e) => `${policy.name}: ${engineWording(e, properties)}`);
+    // The engine sorts its error lines (sort.Strings in pkg/engine/update.go).
+    return validate(properties) ? [] : (validate.errors ?? []).map((e) => `${policy.name}: ${engineWording(e, properties)}`).sort();
 }
 
 /** gojsonschema's field naming ("minCpu", "externalGrants.0.secret"; the root is dropped) and descriptions. */
@@ -193,9 +203,13 @@ function engineWording(error: ErrorObject, document: unknown): string {
         case "pattern":
             return at(`Does not match pattern '${String(params.pattern)}'`);
         case "enum":
-            return at(`${last} must be one of the following: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`);
+            return at(`${field || last} must be one of the following: ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(", ")}`);
         case "const":
-            return at(`${last} does not match: ${JSON.stringify(params.allowedValue)}`);
+            return at(`${field || last} does not match: ${JSON.stringify(params.allowedValue)}`);
+        case "minItems":
+            return at(`Array must have at least ${String(params.limit)} items`);
+        case "maxItems":
+            return at(`Array must have at most ${String(params.limit)} items`);
         case "uniqueItems":
             return at(`array items[${String(params.j)},${String(params.i)}] must be unique`);
         case "additionalProperties":

@@ -60,6 +60,9 @@ async function main(argv: string[]): Promise<number> {
         if ((opts.stack === undefined) === (opts.fromExport === undefined)) {
             throw new UsageError("give exactly one of --stack <name> (run the program) or --from-export <file> (analyze a stack export)");
         }
+        if (opts.fromExport !== undefined && program.getOptionValueSource("cwd") === "cli") {
+            throw new UsageError("--cwd names a program to run; --from-export runs none (give one or the other)");
+        }
         return await check({ ...opts, projectDir: path.resolve(opts.cwd), packDir: path.resolve(opts.policyPack) });
     } catch (e) {
         if (e instanceof UsageError) {
@@ -98,12 +101,15 @@ async function check(options: CheckOptions): Promise<number> {
     try {
         const { checked, outputs } = await subject.resources();
         pack = await packLaunch.catch((e: Error) => {
-            throw new UsageError(e.name === "PolicyConfigError" ? `--policy-pack-config ${options.policyPackConfig ?? "(none)"}:\n${e.message}` : firstLine(e.message));
+            throw new UsageError(e.name === "PolicyConfigError" ? `--policy-pack-config ${options.policyPackConfig ?? "(none)"}:\n${e.message}` : launchFailure(e.message));
         });
         for (const warning of pack.configWarnings) {
             process.stderr.write(`warning: --policy-pack-config ${options.policyPackConfig}: ${warning}\n`);
         }
-        const diagnostics = await pack.client.analyzeAll(checked, outputs);
+        const diagnostics = await pack.client.analyzeAll(checked, outputs).catch((e: Error) => {
+            // A policy that throws is an engine error ("failed to run policy"), not a violation.
+            throw new UsageError(`failed to run the policy pack: ${firstLine(e.message)}`);
+        });
         const report: CheckReport = {
             stack: subject.stack,
             policyPack: { name: pack.info.name, version: pack.info.version },
@@ -121,14 +127,15 @@ async function check(options: CheckOptions): Promise<number> {
 /** The program in options.projectDir, run under mocks as a preview of `stack`. */
 function programSubject(options: CheckOptions, stack: string): Subject {
     const stackConfig = guard(() => readStackConfig(options.projectDir, stack));
+    const main = guard(() => programMain(options.projectDir), `cannot find the program's entry in ${options.projectDir}`);
     return {
         project: stackConfig.project,
         stack,
         dryRun: true,
         resources: async () => {
-            const { runProgramUnderMocks } = require("../program-runner") as typeof import("../program-runner");
+            const { runProgramUnderMocks, MOCK_PROJECT_NUMBER } = require("../program-runner") as typeof import("../program-runner");
             const run = await runProgramUnderMocks({
-                programPath: path.join(options.projectDir, programMain(options.projectDir)),
+                programPath: path.join(options.projectDir, main),
                 project: stackConfig.project,
                 stack,
                 preview: true,
@@ -142,7 +149,7 @@ function programSubject(options: CheckOptions, stack: string): Subject {
             // and default providers included) to AnalyzeStack.
             const shape: EngineShapeOptions = {
                 project: stackConfig.values["gcp:project"] ?? "", region: stackConfig.values["gcp:region"] ?? "",
-                stack, projectName: stackConfig.project, phase: "preview",
+                projectNumber: MOCK_PROJECT_NUMBER, stack, projectName: stackConfig.project, phase: "preview",
             };
             return { checked: engineAnalyzeRequests(run.resources, shape), outputs: engineStack(run.resources, shape) };
         },
@@ -170,6 +177,13 @@ function firstLine(text: string): string {
     return text.split("\n")[0];
 }
 
+/** A pack that could not start: what happened, and the last thing the pack itself said (its error, not a trace). */
+function launchFailure(message: string): string {
+    const [what, stderr = ""] = message.split("\n--- pack stderr ---\n");
+    const said = stderr.split("\n").map((line) => line.trim()).filter((line) => line !== "" && line !== "(empty)" && !line.startsWith("at "));
+    return said.length > 0 ? `${firstLine(what)}: ${said[said.length - 1]}` : firstLine(what);
+}
+
 /** The message without stack frames: a config error's list of problems stays, the trace goes. */
 function withoutStackTrace(text: string): string {
     return text.split("\n").filter((line) => !/^\s+at\s/.test(line)).join("\n");
@@ -178,7 +192,11 @@ function withoutStackTrace(text: string): string {
 
 /** The program's entry module, as the nodejs language host finds it: Pulumi.yaml `main`, package.json `main`, index.ts, index.js. */
 function programMain(projectDir: string): string {
-    const project = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { main?: string };
+    const project = parseYaml(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as { main?: string; runtime?: string | { name?: string } };
+    const runtime = typeof project.runtime === "string" ? project.runtime : project.runtime?.name;
+    if (runtime !== "nodejs") {
+        throw new UsageError(`${path.join(projectDir, "Pulumi.yaml")} has runtime ${JSON.stringify(runtime)}; this check runs Node.js programs (runtime: nodejs)`);
+    }
     if (project.main) {
         return project.main;
     }
@@ -189,6 +207,9 @@ function programMain(projectDir: string): string {
 
 function readPolicyConfig(file: string): PolicyPackConfig {
     const text = guard(() => fs.readFileSync(file, "utf8"), `cannot read --policy-pack-config ${file}`);
+    if (text.trim() === "") {
+        return {}; // The engine accepts an empty file as no config.
+    }
     const parsed = guard(() => JSON.parse(text) as unknown, `--policy-pack-config ${file} is not valid JSON`);
     const outOfRange = nonFiniteNumberPath(parsed);
     if (outOfRange !== undefined) {
@@ -230,6 +251,7 @@ function guard<T>(step: () => T, context?: string): T {
 if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => { process.exitCode = code; },
-        (e) => { process.stderr.write(`check failed: ${(e as Error).stack ?? e}\n`); process.exitCode = EXIT.usage; },
+        // Anything unforeseen still ends as one line (the first of its message), never a stack trace.
+        (e) => { process.stderr.write(`error: check failed: ${firstLine(e instanceof Error ? e.message : String(e))}\n`); process.exitCode = EXIT.usage; },
     );
 }

@@ -25,14 +25,23 @@ export interface CheckReport {
 
 /** Counts by enforcement level, as the summary line states them. */
 export interface Summary {
+    /** The program's own resources (what `pulumi preview` lists). */
     resources: number;
+    /** The root Stack and provider resources the engine analyzes too. */
+    engineResources: number;
     mandatory: number;
     advisory: number;
 }
 
+/** The root Stack and provider resources: the engine's, not the program's. */
+function isEngineResource(type: string): boolean {
+    return type === "pulumi:pulumi:Stack" || type.startsWith("pulumi:providers:");
+}
+
 export function summarize(report: CheckReport): Summary {
     return {
-        resources: report.resources.length,
+        resources: report.resources.filter((r) => !isEngineResource(r.type)).length,
+        engineResources: report.resources.filter((r) => isEngineResource(r.type)).length,
         mandatory: report.diagnostics.filter((d) => d.enforcementLevel === "mandatory").length,
         advisory: report.diagnostics.filter((d) => d.enforcementLevel === "advisory").length,
     };
@@ -83,7 +92,8 @@ export function toText(report: CheckReport, color: boolean): string {
     const verdict = s.mandatory > 0
         ? c.red(`${s.mandatory} mandatory violation${s.mandatory === 1 ? "" : "s"}`)
         : c.green("no mandatory violations");
-    return `${tree}\n${verdict}, ${s.advisory} advisory, ${s.resources} resources checked.\n`;
+    const extra = s.engineResources > 0 ? ` (and ${s.engineResources} the engine adds: the Stack and default providers)` : "";
+    return `${tree}\n${verdict}, ${s.advisory} advisory, ${s.resources} resources checked${extra}.\n`;
 }
 
 function violationNodes(diagnostics: Diagnostic[], policies: Map<string, PolicyInfo>, c: ReturnType<typeof createColors>): archy.Data[] {

@@ -3,10 +3,12 @@
  * `pulumi policy analyze --file <export> --policy-pack <dir>` does: no program and no provider. Every resource of
  * the deployment is analyzed, the root Stack and the provider resources included; Analyze gets the resource's
  * recorded inputs, AnalyzeStack its outputs, with parent, dependencies, propertyDependencies and the provider's
- * inputs. Secrets stay secret objects: their plaintext when the export was made with --show-secrets, otherwise
- * (ciphertext only, not decryptable here) a secret whose value is not known.
+ * inputs. Secrets stay secret objects with their plaintext, so the export must be made with --show-secrets: an
+ * encrypted value cannot be read here, and reading it as "not known" would hide a violation behind it, so such an
+ * export is refused. Read resources (`external: true`) and resources pending deletion are left out: the engine
+ * never sends them to a pack.
  */
-import { AnalyzerResource, PropertyMap, PropertyValue, ProviderResource, SIG_KEY, SIGNATURES, UNKNOWN } from "../analyzer";
+import { AnalyzerResource, PropertyMap, PropertyValue, ProviderResource, SIG_KEY, SIGNATURES } from "../analyzer";
 
 /** Raised for an export that is not a version 3 deployment; the message says what is wrong and where. */
 export class StackExportError extends Error {
@@ -36,6 +38,7 @@ interface StateResource {
     dependencies?: string[];
     propertyDependencies?: Record<string, string[]>;
     delete?: boolean;
+    external?: boolean;
 }
 
 export function readStackExport(text: string, file: string): ExportedStack {
@@ -56,7 +59,12 @@ export function readStackExport(text: string, file: string): ExportedStack {
     if (!Array.isArray(resources)) {
         throw new StackExportError(`${file}: "deployment.resources" is missing or not a list`);
     }
-    const state = resources.map((r, i) => checkedResource(r, i, file)).filter((r) => !r.delete);
+    const state = resources.map((r, i) => checkedResource(r, i, file)).filter((r) => !r.delete && !r.external);
+    const encrypted = state.reduce((n, r) => n + countCiphertexts(r.inputs) + countCiphertexts(r.outputs), 0);
+    if (encrypted > 0) {
+        throw new StackExportError(`${file} holds ${encrypted} encrypted secret value(s), which cannot be read offline (and an unread value would hide ` +
+            "a violation); export with `pulumi stack export --show-secrets --file <file>` and keep that file out of version control");
+    }
     const byUrn = new Map(state.map((r) => [r.urn, r]));
     const stackUrn = state.find((r) => r.type === "pulumi:pulumi:Stack")?.urn;
     const toAnalyzer = (r: StateResource, props: Record<string, unknown> | undefined): AnalyzerResource => ({
@@ -121,7 +129,22 @@ function providerOf(resource: StateResource, byUrn: ReadonlyMap<string, StateRes
     return provider ? { urn, type: provider.type, name: nameOf(urn), properties: fromState(provider.inputs ?? {}) as PropertyMap } : undefined;
 }
 
-/** State values as the engine marshals them: secrets kept as secrets (value unknown when only ciphertext is there). */
+/** Secret values exported without --show-secrets. */
+function countCiphertexts(value: unknown): number {
+    if (Array.isArray(value)) {
+        return value.reduce((n: number, item) => n + countCiphertexts(item), 0);
+    }
+    if (typeof value === "object" && value !== null) {
+        const object = value as Record<string, unknown>;
+        if (object[SIG_KEY] === SIGNATURES.secret && !("plaintext" in object)) {
+            return 1;
+        }
+        return Object.values(object).reduce((n: number, item) => n + countCiphertexts(item), 0);
+    }
+    return 0;
+}
+
+/** State values as the engine marshals them: secrets kept as secrets, with their plaintext. */
 function fromState(value: unknown): PropertyValue {
     if (Array.isArray(value)) {
         return value.map(fromState);
@@ -129,7 +152,7 @@ function fromState(value: unknown): PropertyValue {
     if (typeof value === "object" && value !== null) {
         const object = value as Record<string, unknown>;
         if (object[SIG_KEY] === SIGNATURES.secret) {
-            return { [SIG_KEY]: SIGNATURES.secret, value: "plaintext" in object ? fromState(parsePlaintext(object.plaintext)) : UNKNOWN };
+            return { [SIG_KEY]: SIGNATURES.secret, value: fromState(parsePlaintext(object.plaintext)) };
         }
         return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, fromState(v)]));
     }
