@@ -82,6 +82,10 @@ describe("analyzer harness", function () {
             expect(configError(() => reconcile({ floor: null as never }))).to.equal("parsing \"floor\": null is not a valid value; must be a string or object");
             expect(configError(() => reconcile({ all: "loud" as never }))).to.contain("parsing enforcement level for \"all\"");
             expect(reconcile({ all: "disabled" }).config.floor.enforcementLevel).to.equal("disabled");
+            expect(configError(() => reconcile({ flor: { minCpu: 3 } }))).to.contain("sets properties but no enforcement level");
+            const withFormat: ConfigurablePolicy[] = [{ name: "mail", enforcementLevel: "advisory", configSchema: { properties: { to: { type: "string", format: "email" } }, required: [] } }];
+            expect(configError(() => reconcilePolicyConfig(withFormat, {}, { mail: { to: "not-an-email" } }, PACK)))
+                .to.equal("validating policy config: guardrails 1.2.3  mail: to: Does not match format 'email'");
         });
     });
 

@@ -184,14 +184,16 @@ describe("policy pack over the analyzer protocol", function () {
         });
 
         it("refuses values the schema rejects with the engine's wording, and warns about names the engine passes on", async function () {
+            await pack.client.configure({ [FLOOR]: "disabled" });
             const error = await pack.client.configure({ [FLOOR]: { minCpu: "two" } } as PolicyPackConfig).then(() => undefined, (e: unknown) => e);
             expect(error).to.be.instanceOf(PolicyConfigError);
             expect((error as Error).message).to.equal(
                 `validating policy config: cloud-run-guardrails ${pack.info.version}  ${FLOOR}: minCpu: Invalid type. Expected: number, given: string`);
+            // Nothing was sent: the pack keeps the last configuration that was (the floor disabled).
+            expect(fromPolicy(await pack.client.analyze(serviceResource(INCIDENT_CONTAINER)), FLOOR)).to.deep.equal([]);
             const warned = await pack.client.configure({ "cloudrun-service-resource-flor": "disabled", [FLOOR]: { minCPU: 4 } } as PolicyPackConfig);
             expect(warned.warnings.join("\n")).to.contain("did you mean \"cloudrun-service-resource-floor\"?").and.to.contain("did you mean \"minCpu\"?");
             await pack.client.configure({});
-            // The pack kept its last good (default) configuration.
             expect(fromPolicy(await pack.client.analyze(serviceResource(INCIDENT_CONTAINER)), FLOOR)).to.have.length.greaterThan(0);
         });
     });

@@ -10,6 +10,7 @@
  * declare), the result carries a warning with a "did you mean".
  */
 import Ajv, { ErrorObject } from "ajv";
+import addFormats from "ajv-formats";
 import { closest, distance } from "fastest-levenshtein";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -157,7 +158,8 @@ function applyConfig(base: Record<string, PolicyConfig>, config: Record<string, 
     return result;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
+// gojsonschema checks formats (email, uri, date-time, ...) too.
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
 
 /** validatePolicyConfig in config.go, messages as the engine's validator words them ("field: description"). */
 function schemaProblems(policy: ConfigurablePolicy, properties: Record<string, unknown>): string[] {
@@ -210,6 +212,8 @@ function engineWording(error: ErrorObject, document: unknown): string {
             return at(`Array must have at least ${String(params.limit)} items`);
         case "maxItems":
             return at(`Array must have at most ${String(params.limit)} items`);
+        case "format":
+            return at(`Does not match format '${String(params.format)}'`);
         case "uniqueItems":
             return at(`array items[${String(params.j)},${String(params.i)}] must be unique`);
         case "additionalProperties":

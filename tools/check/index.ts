@@ -78,6 +78,8 @@ interface Subject {
     project: string;
     stack: string;
     dryRun: boolean;
+    /** Stack config for ConfigureStack and PULUMI_CONFIG (secure values as placeholders). */
+    config?: Record<string, string>;
     /** Resources for Analyze (as checked) and for AnalyzeStack (outputs). */
     resources(): Promise<{ checked: AnalyzerResource[]; outputs: AnalyzerResource[] }>;
 }
@@ -91,7 +93,7 @@ async function check(options: CheckOptions): Promise<number> {
     const packSpawned = new Promise<void>((resolve) => (spawned = resolve));
     const packLaunch = launchPolicyPack(options.packDir, {
         config: policyConfig,
-        stack: { project: subject.project, stack: subject.stack, dryRun: subject.dryRun },
+        stack: { project: subject.project, stack: subject.stack, dryRun: subject.dryRun, config: subject.config },
         onSpawned: spawned,
     });
     // Launch errors are reported below, after the program's own; this also ends the process on every path.
@@ -132,6 +134,7 @@ function programSubject(options: CheckOptions, stack: string): Subject {
         project: stackConfig.project,
         stack,
         dryRun: true,
+        config: stackConfig.values,
         resources: async () => {
             const { runProgramUnderMocks, MOCK_PROJECT_NUMBER } = require("../program-runner") as typeof import("../program-runner");
             const run = await runProgramUnderMocks({
