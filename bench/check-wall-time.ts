@@ -10,6 +10,7 @@
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
+import { median } from "./lib";
 
 const REPO = path.resolve(__dirname, "..");
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
@@ -27,12 +28,6 @@ function wallMs(command: string[], expectCode: number): number {
         throw new Error(`${command.slice(1).join(" ")} exited ${run.status} (expected ${expectCode}):\n${run.stderr}`);
     }
     return ms;
-}
-
-function median(values: number[]): number {
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function main(): number {
