@@ -207,7 +207,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         const python = await runCheck(["--stack", "dev", "--cwd", pythonProgram]);
         expect(python.code).to.equal(2);
         expect(python.stderr.trim().split("\n")).to.have.length(1);
-        expect(python.stderr).to.include("this check runs Node.js programs (runtime: nodejs)");
+        expect(python.stderr).to.include("this check runs Node.js programs (runtime: nodejs)").and.not.to.include("cannot find the program's entry");
         const brokenPack = fs.mkdtempSync(path.join(os.tmpdir(), "broken-pack-"));
         fs.writeFileSync(path.join(brokenPack, "PulumiPolicy.yaml"), "runtime: nodejs\n");
         fs.writeFileSync(path.join(brokenPack, "package.json"), JSON.stringify({ name: "broken", main: "index.js" }));

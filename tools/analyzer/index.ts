@@ -4,7 +4,7 @@
  *
  *   const pack = await launchPolicyPack("policies", { config: { "all": "advisory" } });
  *   try {
- *       const diagnostics = await pack.client.analyzeAll(resources); // Analyze each, then AnalyzeStack
+ *       const diagnostics = await pack.client.analyzeAll(checked, outputs); // Remediate + Analyze each, then AnalyzeStack
  *   } finally {
  *       await pack.close();
  *   }
@@ -14,6 +14,8 @@
  * - config.ts: `--policy-pack-config` reconciliation and validation
  * - properties.ts: plain JS → Struct as the engine marshals it (UNKNOWN, secret())
  * - engine.ts: the minimal Engine service whose address the pack receives
+ * - engine-shape.ts: what the engine would send for a program's registrations (Check output, outputs, Stack and
+ *   providers); imported directly, as it is only needed where a program was run
  */
 export * from "./client";
 export * from "./config";

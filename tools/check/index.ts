@@ -246,6 +246,9 @@ function guard<T>(step: () => T, context?: string): T {
     try {
         return step();
     } catch (e) {
+        if (e instanceof UsageError) {
+            throw e; // Already says what is wrong and where.
+        }
         const message = (e as Error).message;
         throw new UsageError(context ? `${context}: ${message}` : message);
     }
