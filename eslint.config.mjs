@@ -24,6 +24,8 @@ export default tseslint.config(
     {
         files: ["**/*.js", "**/*.mjs"],
         languageOptions: { globals: { require: "readonly", module: "writable", __dirname: "readonly", process: "readonly", console: "readonly" } },
+        // CommonJS entry points (tools/check/main.js) load modules with require by design.
+        rules: { "@typescript-eslint/no-require-imports": "off" },
     },
     {
         // Foreign programs under test are plain CommonJS, as Pulumi's JavaScript templates write them.

@@ -8,7 +8,7 @@ import { editKey, runStaging, stagingConfig } from "../helpers/program-harness";
 import { stackExportOf } from "../helpers/stack-export";
 
 const ROOT = path.resolve(__dirname, "../..");
-const CHECK = path.join(ROOT, "tools", "check", "index.ts");
+const CHECK = path.join(ROOT, "tools", "check", "main.js");
 const TEMP_STACKS: string[] = [];
 
 interface CheckRun {
@@ -17,10 +17,10 @@ interface CheckRun {
     stderr: string;
 }
 
-/** Runs the check as `npm run check` does (tsx transpiles), without a TTY. */
+/** Runs the check as `npm run check` does, without a TTY. */
 function runCheck(args: string[]): Promise<CheckRun> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["--require", "tsx/cjs", CHECK, ...args], {
+        const child = spawn(process.execPath, [CHECK, ...args], {
             cwd: ROOT, env: { ...process.env, FORCE_COLOR: undefined }, stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";

@@ -31,12 +31,15 @@ interface CheckOptions {
     json: boolean;
     projectDir: string;
     packDir: string;
+    /** Loads the Pulumi SDK before the program runs (see main.js); by default it loads with the program. */
+    loadSdk: () => void;
 }
 
 /** This repository's pack: the default for --policy-pack. */
 const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../policies");
 
-async function main(argv: string[]): Promise<number> {
+/** Runs the check on `argv` (the arguments after `check`); resolves to the exit code. */
+export async function main(argv: string[], hooks: { loadSdk?: () => void } = {}): Promise<number> {
     const program = new Command("check")
         .description("Check a Pulumi program (run under mocks, as a preview) or a stack export against a policy pack, offline.")
         .option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to check (runs the program in --cwd)")
@@ -63,7 +66,7 @@ async function main(argv: string[]): Promise<number> {
         if (opts.fromExport !== undefined && program.getOptionValueSource("cwd") === "cli") {
             throw new UsageError("--cwd names a program to run; --from-export runs none (give one or the other)");
         }
-        return await check({ ...opts, projectDir: path.resolve(opts.cwd), packDir: path.resolve(opts.policyPack) });
+        return await check({ ...opts, projectDir: path.resolve(opts.cwd), packDir: path.resolve(opts.policyPack), loadSdk: hooks.loadSdk ?? (() => undefined) });
     } catch (e) {
         if (e instanceof UsageError) {
             process.stderr.write(`error: ${e.message}\n`);
@@ -136,6 +139,7 @@ function programSubject(options: CheckOptions, stack: string): Subject {
         dryRun: true,
         config: stackConfig.values,
         resources: async () => {
+            options.loadSdk();
             const { runProgramUnderMocks, MOCK_PROJECT_NUMBER } = require("../program-runner") as typeof import("../program-runner");
             const run = await runProgramUnderMocks({
                 programPath: path.join(options.projectDir, main),
@@ -254,10 +258,15 @@ function guard<T>(step: () => T, context?: string): T {
     }
 }
 
-if (require.main === module) {
-    main(process.argv.slice(2)).then(
+/** Runs the check as a command: exit code set, anything unforeseen reported as one line. */
+export function runAsCommand(argv: string[], hooks: { loadSdk?: () => void } = {}): void {
+    main(argv, hooks).then(
         (code) => { process.exitCode = code; },
         // Anything unforeseen still ends as one line (the first of its message), never a stack trace.
         (e) => { process.stderr.write(`error: check failed: ${firstLine(e instanceof Error ? e.message : String(e))}\n`); process.exitCode = EXIT.usage; },
     );
+}
+
+if (require.main === module) {
+    runAsCommand(process.argv.slice(2));
 }
