@@ -7,14 +7,27 @@
  * does it throw UnknownValueError, so the engine shows its standard advisory instead of a silent pass.
  */
 import { ReportViolation } from "@pulumi/policy";
-import { PropNode, unknownValueError } from "./props";
+import { PropNode, pathText, unknownValueError } from "./props";
 
 export type Finding =
     | { readonly kind: "problem"; readonly message: string }
     | { readonly kind: "unknown"; readonly node: PropNode };
 
-export function problem(message: string): Finding {
-    return { kind: "problem", message };
+/**
+ * A problem, optionally at the property it is about. The property path leads the message as
+ * `at <path>: <message>`, so `pulumi preview` readers and tools (the offline check maps it to
+ * the config key that set the field) see which field to change.
+ */
+export function problem(message: string, at?: PropNode): Finding {
+    return { kind: "problem", message: at === undefined ? message : `at ${pathText(at)}: ${message}` };
+}
+
+const AT_PREFIX = /^at (\S+?): /;
+
+/** Splits a violation message into the property path it leads with (if any) and what is wrong. */
+export function splitPropertyPath(message: string): { propertyPath?: string; text: string } {
+    const match = AT_PREFIX.exec(message);
+    return match === null ? { text: message } : { propertyPath: match[1], text: message.slice(match[0].length) };
 }
 
 export function needsKnown(node: PropNode): Finding {

@@ -70,5 +70,5 @@ export function probePortFindings(container: ContainerView, probe: PropNode, pro
     return port.value === containerPort.value
         ? []
         : [problem(`${container.label}: ${probeName} checks port ${numberText(port.value) ?? "(not a number)"} but the container listens on ` +
-            `${numberText(containerPort.value) ?? "(not a number)"}; remove the probe port or make them equal (a team check: Cloud Run accepts any port)`)];
+            `${numberText(containerPort.value) ?? "(not a number)"}; remove the probe port or make them equal (a team check: Cloud Run accepts any port)`, port)];
 }

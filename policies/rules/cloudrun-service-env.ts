@@ -101,10 +101,10 @@ function envVarFindings(ctx: EnvContext, env: EnvVarView): Finding[] {
         return [problem(`${ctx.container.label}: an env variable's name is not a valid env name (letters, digits, _; not starting with a digit)`)];
     }
     const where = `${ctx.container.label} env ${shown}`;
-    return [...nameFindings(ctx, where, shown), ...valueFindings(ctx, where, shown, env)];
+    return [...nameFindings(ctx, where, shown, env), ...valueFindings(ctx, where, shown, env)];
 }
 
-function nameFindings(ctx: EnvContext, where: string, name: string): Finding[] {
+function nameFindings(ctx: EnvContext, where: string, name: string, env: EnvVarView): Finding[] {
     if (ctx.reserved.ingressNode && ctx.reserved.ifIngress.includes(name)) {
         return [needsKnown(ctx.reserved.ingressNode)];
     }
@@ -112,7 +112,7 @@ function nameFindings(ctx: EnvContext, where: string, name: string): Finding[] {
         return [];
     }
     return [problem(`${where}: ${name} is reserved (Cloud Run sets it itself and rejects the ${ctx.view.kind === "job" ? "job" : "revision"}); remove it` +
-        (name === "PORT" ? " and set the container port with ports.containerPort" : ""))];
+        (name === "PORT" ? " and set the container port with ports.containerPort" : ""), env.node)];
 }
 
 function valueFindings(ctx: EnvContext, where: string, name: string | undefined, env: EnvVarView): Finding[] {
@@ -121,13 +121,13 @@ function valueFindings(ctx: EnvContext, where: string, name: string | undefined,
     }
     const findings: Finding[] = [];
     if (isPresent(zeroAsAbsent(env.source))) {
-        findings.push(problem(`${where}: sets both value and a secret reference; keep only ${ctx.view.generation === "v1" ? "valueFrom" : "valueSource"}.secretKeyRef`));
+        findings.push(problem(`${where}: sets both value and a secret reference; keep only ${ctx.view.generation === "v1" ? "valueFrom" : "valueSource"}.secretKeyRef`, env.node));
     }
     // A literal (even one computed from another output) is a plain value whatever its content.
     const suffix = name === undefined ? undefined : credentialSuffixOf(name, ctx.suffixes);
     if (suffix !== undefined) {
         findings.push(problem(`${where}: a name ending ${suffix} holds a credential but has a plain value; ` +
-            "store it in Secret Manager and reference it with a secretKeyRef"));
+            "store it in Secret Manager and reference it with a secretKeyRef", env.node));
     }
     if (isUnknown(env.value)) {
         return [...findings, needsKnown(env.value)];
@@ -143,17 +143,17 @@ function valueFindings(ctx: EnvContext, where: string, name: string | undefined,
     const allowedName = name !== undefined && ctx.loopback.allowedNames.some((n) => n.toUpperCase() === name.toUpperCase());
     if (ctx.loopback.reject && loopbackHostIn(value) !== undefined && ctx.view.containers.length === 1 && !socketHost && !allowedName) {
         findings.push(problem(`${where} points at a loopback host, which in a single-container revision is the container itself; ` +
-            "use the real host (e.g. the Memorystore/Cloud SQL private IP) from a secret"));
+            "use the real host (e.g. the Memorystore/Cloud SQL private IP) from a secret", env.node));
     }
     if (hasUrlPassword(value)) {
-        findings.push(problem(`${where} carries a password in a plain value; move the whole URL to Secret Manager and use a secretKeyRef`));
+        findings.push(problem(`${where} carries a password in a plain value; move the whole URL to Secret Manager and use a secretKeyRef`, env.node));
     }
     const sslParam = cloudSqlSocketSslParam(value);
     if (sslParam !== undefined) {
-        findings.push(problem(`${where} is a Cloud SQL unix-socket URL with ${sslParam}=, which the socket connection rejects; remove the ${sslParam} parameter`));
+        findings.push(problem(`${where} is a Cloud SQL unix-socket URL with ${sslParam}=, which the socket connection rejects; remove the ${sslParam} parameter`, env.node));
     }
     if (value.length > ENV_LIMITS.maxValueLength) {
-        findings.push(problem(`${where}: value is ${value.length} characters, over Cloud Run's ${ENV_LIMITS.maxValueLength}`));
+        findings.push(problem(`${where}: value is ${value.length} characters, over Cloud Run's ${ENV_LIMITS.maxValueLength}`, env.node));
     }
     return findings;
 }

@@ -19,6 +19,7 @@ function livenessProbeFindings(container: ContainerView): Finding[] {
         return [problem(
             `${container.label} has no liveness probe, so a hung instance keeps serving errors; ` +
             "add livenessProbe: { httpGet: { path: \"/healthz\" } } (or grpc, tcpSocket)",
+            probe,
         )];
     }
     return probePortFindings(container, probe, "liveness probe");

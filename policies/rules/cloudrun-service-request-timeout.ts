@@ -44,18 +44,18 @@ function timeoutFindings(view: WorkloadView, minSeconds: number, maxSeconds: num
     }
     if (isAbsent(timeout)) {
         return REQUEST_TIMEOUT_LIMITS.defaultSeconds < minSeconds
-            ? [problem(`request timeout is unset, so Cloud Run's default of ${REQUEST_TIMEOUT_LIMITS.defaultSeconds}s applies, below the team minimum ${minSeconds}s; ${fix}`)]
+            ? [problem(`request timeout is unset, so Cloud Run's default of ${REQUEST_TIMEOUT_LIMITS.defaultSeconds}s applies, below the team minimum ${minSeconds}s; ${fix}`, timeout)]
             : [];
     }
     const seconds = requestTimeoutSeconds(view, timeout.value);
     if (seconds === undefined) {
-        return [problem(`request timeout is not a duration Cloud Run accepts (${view.generation === "v2" ? 'a string such as "600s"' : "a number of seconds"}); ${fix}`)];
+        return [problem(`request timeout is not a duration Cloud Run accepts (${view.generation === "v2" ? 'a string such as "600s"' : "a number of seconds"}); ${fix}`, timeout)];
     }
     if (seconds > REQUEST_TIMEOUT_LIMITS.maxSeconds) {
-        return [problem(`request timeout ${seconds}s is above Cloud Run's maximum of ${REQUEST_TIMEOUT_LIMITS.maxSeconds}s (Cloud Run rejects it); ${fix}`)];
+        return [problem(`request timeout ${seconds}s is above Cloud Run's maximum of ${REQUEST_TIMEOUT_LIMITS.maxSeconds}s (Cloud Run rejects it); ${fix}`, timeout)];
     }
     return seconds < minSeconds || seconds > upper
-        ? [problem(`request timeout ${seconds}s is outside the team range ${minSeconds}-${upper}s; ${fix}`)]
+        ? [problem(`request timeout ${seconds}s is outside the team range ${minSeconds}-${upper}s; ${fix}`, timeout)]
         : [];
 }
 

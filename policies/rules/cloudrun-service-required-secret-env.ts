@@ -45,7 +45,7 @@ function requiredSecretEnvFindings(view: WorkloadView, container: ContainerView,
         } else if (!isPresent(zeroAsAbsent(env.secretKeyRef))) {
             findings.push(problem(isPresent(env.value)
                 ? `${container.label}: env ${name} has a plain value instead of a Secret Manager reference; ${fix(name)}`
-                : `${container.label}: env ${name} has no ${sourceField}.secretKeyRef; ${fix(name)}`));
+                : `${container.label}: env ${name} has no ${sourceField}.secretKeyRef; ${fix(name)}`, env.node));
         }
     }
     // Each env item whose name is not known yet can stand for at most one missing variable.
@@ -54,7 +54,7 @@ function requiredSecretEnvFindings(view: WorkloadView, container: ContainerView,
         findings.push(problem(unnamed.length === 0
             ? `${container.label}: required env ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing; ${missing.map(fix).join("; ")}`
             : `${container.label}: required env ${missing.join(", ")} ${missing.length === 1 ? "is" : "are"} missing, and the ${unnamed.length} env ` +
-                `variable(s) whose name is not known yet can be at most ${unnamed.length} of them; ${missing.map(fix).join("; ")}`));
+                `variable(s) whose name is not known yet can be at most ${unnamed.length} of them; ${missing.map(fix).join("; ")}`, container.envList));
     } else if (missing.length > 0) {
         findings.push(...unnamed.map(needsKnown));
     }

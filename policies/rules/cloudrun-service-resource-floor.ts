@@ -48,13 +48,13 @@ function limitBelow(
         return [needsKnown(set)];
     }
     if (isAbsent(set)) {
-        return [problem(`${container.label}: ${field} limit is unset, so Cloud Run gives it the default ${cloudRunDefault}; ${fix}`)];
+        return [problem(`${container.label}: ${field} limit is unset, so Cloud Run gives it the default ${cloudRunDefault}; ${fix}`, set)];
     }
     const value = parse(set.value);
     if (value === undefined) {
-        return [problem(`${container.label}: ${field} limit is not a ${field} quantity; ${fix}`)];
+        return [problem(`${container.label}: ${field} limit is not a ${field} quantity; ${fix}`, set)];
     }
-    return value < minimum ? [problem(`${container.label}: ${field} limit ${format(value)} is below the floor "${minimumText}"; ${fix}`)] : [];
+    return value < minimum ? [problem(`${container.label}: ${field} limit ${format(value)} is below the floor "${minimumText}"; ${fix}`, set)] : [];
 }
 
 export const cloudrunServiceResourceFloor: PackResourcePolicy = {

@@ -21,7 +21,7 @@ function unpinnedSecretFindings(container: ContainerView): Finding[] {
             }
             const where = `${container.label} env ${nameText(env.name.value, "env") ?? "(unnamed)"}`;
             if (isAbsent(version) || version.value === SECRET_VERSION_LATEST) {
-                return [problem(`${where} reads secret version ${isAbsent(version) ? "(unset, i.e. latest)" : SECRET_VERSION_LATEST}; pin a numbered version`)];
+                return [problem(`${where} reads secret version ${isAbsent(version) ? "(unset, i.e. latest)" : SECRET_VERSION_LATEST}; pin a numbered version`, version)];
             }
             return [];
         });

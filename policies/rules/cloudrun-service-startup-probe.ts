@@ -73,6 +73,7 @@ function startupProbeFindings(container: ContainerView, cfg: Config): Finding[] 
             `${container.label} has no startup probe, so Cloud Run runs its default: a TCP check on port ${numberText(port.value) ?? "(the container port)"} with ` +
             `timeoutSeconds ${d.timeoutSeconds}, periodSeconds ${d.periodSeconds}, failureThreshold ${d.failureThreshold} — ${problems.join("; ")}. ` +
             `Add a startup probe (${suggestionText(cfg)}).`,
+            probe,
         )];
     }
     const read = readProbeTiming(probe);
@@ -81,7 +82,7 @@ function startupProbeFindings(container: ContainerView, cfg: Config): Finding[] 
         return [...read.unknownNodes.map(needsKnown), ...(cfg.probePortMustMatch ? probePortFindings(container, probe, "startup probe") : [])];
     }
     return [
-        ...timingProblems(read.timing, cfg).map((p) => problem(`${container.label}: startup probe ${p} (${suggestionText(cfg)})`)),
+        ...timingProblems(read.timing, cfg).map((p) => problem(`${container.label}: startup probe ${p} (${suggestionText(cfg)})`, probe)),
         ...(cfg.probePortMustMatch ? probePortFindings(container, probe, "startup probe") : []),
     ];
 }

@@ -63,14 +63,16 @@ function containerProblems(view: WorkloadView, container: ContainerView, environ
         ...(cpuIdleDefaulted ? ["cpuIdle"] : []),
     ]);
     const note = (field: string) => (defaulted.has(field) ? ` (${field} is unset, so Cloud Run's default applies)` : "");
+    const fieldNode = (field: string): PropNode | undefined =>
+        ({ cpu: container.cpu, memory: container.memory, cpuIdle: cpuIdleNode, concurrency: view.concurrency } as Record<string, PropNode>)[field];
     const problems = resourceProblems(service ? spec : { cpu: spec.cpu, memory: spec.memory, executionEnvironment: environment })
-        .map((p) => problem(`${container.label}: ${p.message}${note(p.field)}`));
+        .map((p) => problem(`${container.label}: ${p.message}${note(p.field)}`, fieldNode(p.field)));
     const accelerator = gpuAccelerator(view, container);
     if (accelerator && isUnknown(cpuIdleNode) && service) {
         pending.push(needsKnown(cpuIdleNode));
     }
     const gpu = accelerator
-        ? gpuProblems(accelerator, { cpu: cpu.value, memory: memory.value, cpuIdle }).map((p) => problem(`${container.label}: ${p.message}${note(p.field)}`))
+        ? gpuProblems(accelerator, { cpu: cpu.value, memory: memory.value, cpuIdle }).map((p) => problem(`${container.label}: ${p.message}${note(p.field)}`, fieldNode(p.field)))
         : [];
     return [...problems, ...gpu, ...pending];
 }

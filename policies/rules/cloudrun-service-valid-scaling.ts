@@ -20,11 +20,11 @@ function concurrencyFindings(view: WorkloadView): Finding[] {
     }
     const value = countOf(node);
     if (value === undefined) {
-        return [problem(`${view.fields.concurrency} is not a whole number`)];
+        return [problem(`${view.fields.concurrency} is not a whole number`, node)];
     }
     return value === 0 || (value >= CONCURRENCY_LIMITS.min && value <= CONCURRENCY_LIMITS.max)
         ? []
-        : [problem(`${view.fields.concurrency} ${value} is outside ${CONCURRENCY_LIMITS.min} to ${CONCURRENCY_LIMITS.max}`)];
+        : [problem(`${view.fields.concurrency} ${value} is outside ${CONCURRENCY_LIMITS.min} to ${CONCURRENCY_LIMITS.max}`, node)];
 }
 
 /** min <= max when both are set (a max of 0 is unset: no maximum). */
@@ -34,7 +34,7 @@ function boundsFindings(where: string, min: PropNode, max: PropNode, manual?: Pr
     const values = { min: countOf(min), max: countOf(max), manual: manual ? countOf(manual) : undefined };
     for (const [field, node] of [["minimum", min], ["maximum", max], ["manual instance count", manual]] as const) {
         if (node && !isAbsent(node) && !isUnknown(node) && countOf(node) === undefined) {
-            findings.push(problem(`${where} ${field} is not a whole number`));
+            findings.push(problem(`${where} ${field} is not a whole number`, node));
         }
     }
     for (const [field, value] of Object.entries(values)) {
@@ -43,7 +43,7 @@ function boundsFindings(where: string, min: PropNode, max: PropNode, manual?: Pr
         }
     }
     if (values.min !== undefined && values.max !== undefined && values.max > 0 && values.min > values.max) {
-        findings.push(problem(`${where} minimum instance count ${values.min} is above the maximum ${values.max}; Cloud Run rejects it`));
+        findings.push(problem(`${where} minimum instance count ${values.min} is above the maximum ${values.max}; Cloud Run rejects it`, min));
     }
     return [...findings, ...pending.map(needsKnown)];
 }

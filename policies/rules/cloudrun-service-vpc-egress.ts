@@ -30,7 +30,7 @@ function vpcFindings(view: WorkloadView): Finding[] {
     const where = view.generation === "v2"
         ? `${view.fields.vpc} has neither a connector nor networkInterfaces`
         : `template.metadata.annotations has neither ${V1_ANNOTATIONS.vpcConnector} nor ${V1_ANNOTATIONS.networkInterfaces}`;
-    return [problem(`${where}, so the ${view.noun} cannot reach private IPs (Cloud SQL, Memorystore); add VPC egress`)];
+    return [problem(`${where}, so the ${view.noun} cannot reach private IPs (Cloud SQL, Memorystore); add VPC egress`, view.vpcAccess)];
 }
 
 export const cloudrunServiceVpcEgress: PackResourcePolicy = {

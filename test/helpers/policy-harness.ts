@@ -16,6 +16,7 @@ import { createRequire } from "module";
 import * as path from "path";
 import type * as AnalyzerPb from "../../policies/node_modules/@pulumi/pulumi/proto/analyzer_pb";
 import type { PolicyConfigJSONSchema } from "../../policies/node_modules/@pulumi/policy/schema";
+import { splitPropertyPath } from "../../policies/lib/findings";
 
 export const POLICIES_DIR = path.resolve(__dirname, "../../policies");
 
@@ -54,8 +55,10 @@ export interface Diagnostic {
     policyName: string;
     /** The whole message as the CLI prints it: description, newline, detail. */
     message: string;
-    /** The message without the policy description: what this violation says. */
+    /** The message without the policy description and the property path: what this violation says. */
     detail: string;
+    /** The property the violation is about, when the policy names one (`at <path>: ` leads the message). */
+    propertyPath?: string;
     enforcementLevel: EnforcementLevel;
     urn: string;
     /** True for the server's "can't run policy ... during preview" advisory. */
@@ -242,10 +245,12 @@ function toDiagnostics(response: unknown): Diagnostic[] {
     return (response as AnalyzeResponseLike).getDiagnosticsList().map((d) => {
         const message = d.getMessage();
         const prefix = `${d.getDescription()}\n`;
+        const { propertyPath, text } = splitPropertyPath(message.startsWith(prefix) ? message.slice(prefix.length) : message);
         return {
             policyName: d.getPolicyname(),
             message,
-            detail: message.startsWith(prefix) ? message.slice(prefix.length) : message,
+            detail: text,
+            ...(propertyPath === undefined ? {} : { propertyPath }),
             enforcementLevel: levelFromProto(d.getEnforcementlevel()),
             urn: d.getUrn(),
             cantRun: message.startsWith("can't run "),
