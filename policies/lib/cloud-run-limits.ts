@@ -625,3 +625,26 @@ function rangePairProblems(
 function inner(re: RegExp): string {
     return re.source.replace(/^\^/, "").replace(/\$$/, "");
 }
+
+/**
+ * The regions Cloud Run runs in, each with its price tier. Source: the "Regional price tiers" section of
+ * https://cloud.google.com/run/pricing (stored copy harvested 2025-08-19, read 2026-11-24); asia-south1 moved
+ * from Tier 2 (older locations page) to Tier 1 there. asia-southeast3 and us-east7 appear on that page only
+ * for instance-based billing, jobs and worker pools, in neither tier list: their tier is unknown.
+ * Config validation rejects a region not listed here; the cost estimate prices by the tier.
+ */
+export const CLOUD_RUN_REGION_TIERS: Readonly<Record<string, 1 | 2 | undefined>> = {
+    "asia-east1": 1, "asia-northeast1": 1, "asia-northeast2": 1, "asia-south1": 1, "europe-north1": 1,
+    "europe-north2": 1, "europe-southwest1": 1, "europe-west1": 1, "europe-west4": 1, "europe-west8": 1,
+    "europe-west9": 1, "me-west1": 1, "northamerica-south1": 1, "us-central1": 1, "us-east1": 1, "us-east4": 1,
+    "us-east5": 1, "us-south1": 1, "us-west1": 1, "us-west8": 1,
+    "africa-south1": 2, "asia-east2": 2, "asia-northeast3": 2, "asia-southeast1": 2, "asia-southeast2": 2,
+    "asia-south2": 2, "australia-southeast1": 2, "australia-southeast2": 2, "europe-central2": 2,
+    "europe-west10": 2, "europe-west12": 2, "europe-west2": 2, "europe-west3": 2, "europe-west6": 2,
+    "me-central1": 2, "me-central2": 2, "northamerica-northeast1": 2, "northamerica-northeast2": 2,
+    "southamerica-east1": 2, "southamerica-west1": 2, "us-west2": 2, "us-west3": 2, "us-west4": 2,
+    "asia-southeast3": undefined, "us-east7": undefined,
+};
+
+/** Cloud Run's regions, sorted (for messages and "did you mean"). */
+export const CLOUD_RUN_REGIONS: readonly string[] = Object.keys(CLOUD_RUN_REGION_TIERS).sort();
