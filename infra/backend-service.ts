@@ -9,6 +9,7 @@ import { Service } from "@pulumi/gcp/cloudrunv2/service";
 import { ServiceIamMember } from "@pulumi/gcp/cloudrunv2/serviceIamMember";
 import { INVOKER_ROLE } from "../policies/lib/cloud-run-limits";
 import type { StagingPlan } from "./config";
+import { recordConfigSources } from "./config-sources";
 import { LIVENESS, startupTimingFor } from "./probes";
 
 export interface BackendServiceArgs {
@@ -68,18 +69,58 @@ export class BackendService extends pulumi.ComponentResource {
                 }],
             },
         }, { parent: this, dependsOn: args.readyAfter });
-        s.invokers.forEach((member, i) => new ServiceIamMember(`${name}-invoker-${i}`, {
-            project: args.project,
-            location: args.region,
-            name: this.service.name,
-            role: INVOKER_ROLE,
-            member,
-        }, { parent: this }));
+        recordConfigSources(this.service, pulumi.getProject(), serviceConfigSources(s, args.secretEnvs));
+        s.invokers.forEach((member, i) => {
+            const invoker = new ServiceIamMember(`${name}-invoker-${i}`, {
+                project: args.project,
+                location: args.region,
+                name: this.service.name,
+                role: INVOKER_ROLE,
+                member,
+            }, { parent: this });
+            recordConfigSources(invoker, pulumi.getProject(), { "": `service.invokers[${i}]` });
+        });
         this.url = this.service.uri;
         this.name = this.service.name;
         this.latestRevision = this.service.latestCreatedRevision;
         this.registerOutputs({ url: this.url, name: this.name, latestRevision: this.latestRevision });
     }
+}
+
+/** The stack config key behind each field of the service above (see config-sources.ts). */
+function serviceConfigSources(s: StagingPlan["service"], secretEnvs: readonly inputs.cloudrunv2.ServiceTemplateContainerEnv[]): Record<string, string> {
+    const container = "template.containers[0]";
+    const envKeys = [...Object.keys(s.env).map((env) => `service.env.${env}`), ...secretEnvs.map((env) => (typeof env.name === "string" ? `secrets.${env.name}` : "secrets"))];
+    return {
+        "": "service",
+        name: "service.name",
+        ingress: "service.ingress",
+        deletionProtection: "service.deletionProtection",
+        labels: "service.labels",
+        "template.serviceAccount": "service.runtimeServiceAccountId",
+        "template.timeout": "service.requestTimeoutSeconds",
+        "template.maxInstanceRequestConcurrency": "service.scaling.concurrency",
+        "template.scaling": "service.scaling",
+        "template.scaling.minInstanceCount": "service.scaling.minInstances",
+        "template.scaling.maxInstanceCount": "service.scaling.maxInstances",
+        "template.vpcAccess": "vpc",
+        "template.labels": "service.labels",
+        [`${container}.image`]: "image",
+        [`${container}.ports`]: "service.port",
+        [`${container}.resources`]: "service.resources",
+        [`${container}.resources.limits.cpu`]: "service.resources.cpu",
+        [`${container}.resources.limits.memory`]: "service.resources.memory",
+        [`${container}.resources.cpuIdle`]: "service.cpuIdle",
+        [`${container}.resources.startupCpuBoost`]: "service.startupCpuBoost",
+        // The probe's timing is derived from the startup budget; its path is configured directly.
+        [`${container}.startupProbe`]: "service.startupBudgetSeconds",
+        [`${container}.startupProbe.httpGet.path`]: "service.probes.startupPath",
+        [`${container}.startupProbe.httpGet.port`]: "service.port",
+        [`${container}.livenessProbe`]: "service.probes.livenessPath",
+        [`${container}.livenessProbe.httpGet.port`]: "service.port",
+        [`${container}.envs`]: "secrets",
+        ...Object.fromEntries(envKeys.map((key, i) => [`${container}.envs[${i}]`, key])),
+    };
 }
 
 function plainEnvs(env: Record<string, string>): inputs.cloudrunv2.ServiceTemplateContainerEnv[] {

@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { Account } from "@pulumi/gcp/serviceaccount/account";
+import { recordConfigSources } from "./config-sources";
 
 export interface RuntimeIdentityArgs {
     project: string;
@@ -29,6 +30,7 @@ export class RuntimeIdentity extends pulumi.ComponentResource {
             displayName: `${args.serviceName} Cloud Run runtime`,
             description: `Runtime identity of the ${args.serviceName} Cloud Run service; holds only per-secret grants.`,
         }, { parent: this });
+        recordConfigSources(this.account, pulumi.getProject(), { "": "service.runtimeServiceAccountId" });
         this.email = this.account.email;
         this.member = pulumi.interpolate`serviceAccount:${this.account.email}`;
         this.registerOutputs({ email: this.email, member: this.member });

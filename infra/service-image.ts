@@ -9,6 +9,7 @@ import { Image } from "@pulumi/docker/image";
 import { Repository } from "@pulumi/gcp/artifactregistry/repository";
 import { getClientConfigOutput } from "@pulumi/gcp/organizations/getClientConfig";
 import type { ImagePlan } from "./config";
+import { recordConfigSources } from "./config-sources";
 
 export interface ServiceImageArgs {
     project: string;
@@ -47,6 +48,7 @@ function buildAndPush(
         description: `Images of the ${args.serviceName} Cloud Run service`,
         labels: args.labels,
     }, { parent });
+    recordConfigSources(repository, pulumi.getProject(), { "": "image.build", repositoryId: "image.build.repositoryId" });
     const registryServer = `${args.region}-docker.pkg.dev`;
     // Push with the deployer's own Google credentials: no key files, nothing stored in config.
     const accessToken = getClientConfigOutput({ parent }).accessToken;
@@ -59,5 +61,6 @@ function buildAndPush(
         },
         registry: { server: registryServer, username: "oauth2accesstoken", password: pulumi.secret(accessToken) },
     }, { parent });
+    recordConfigSources(image, pulumi.getProject(), { "": "image.build", build: "image.build" });
     return image.repoDigest;
 }

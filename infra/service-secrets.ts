@@ -9,6 +9,7 @@ import { Secret } from "@pulumi/gcp/secretmanager/secret";
 import { SecretIamMember } from "@pulumi/gcp/secretmanager/secretIamMember";
 import { SECRET_ACCESSOR_ROLE } from "../policies/lib/cloud-run-limits";
 import type { SecretMapping } from "./config";
+import { recordConfigSources } from "./config-sources";
 
 export interface ServiceSecretsArgs {
     secrets: readonly SecretMapping[];
@@ -28,12 +29,16 @@ export class ServiceSecrets extends pulumi.ComponentResource {
     constructor(name: string, args: ServiceSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudrun-staging:infra:ServiceSecrets", name, {}, opts);
         const refs = args.secrets.map((mapping) => secretRef(this, name, mapping, args.labels));
-        this.grants = args.secrets.map((mapping, i) => new SecretIamMember(`${name}-${resourceSuffix(mapping.envName)}-accessor`, {
-            project: mapping.project,
-            secretId: refs[i].grantTarget,
-            role: SECRET_ACCESSOR_ROLE,
-            member: args.accessorMember,
-        }, { parent: this }));
+        this.grants = args.secrets.map((mapping, i) => {
+            const grant = new SecretIamMember(`${name}-${resourceSuffix(mapping.envName)}-accessor`, {
+                project: mapping.project,
+                secretId: refs[i].grantTarget,
+                role: SECRET_ACCESSOR_ROLE,
+                member: args.accessorMember,
+            }, { parent: this });
+            recordConfigSources(grant, pulumi.getProject(), { "": `secrets.${mapping.envName}` });
+            return grant;
+        });
         this.envs = args.secrets.map((mapping, i) => ({
             name: mapping.envName,
             valueSource: { secretKeyRef: { secret: refs[i].envSecret, version: mapping.version } },
@@ -64,6 +69,7 @@ function secretRef(parent: pulumi.Resource, name: string, mapping: SecretMapping
         replication: { auto: {} },
         labels,
     }, { parent });
+    recordConfigSources(secret, pulumi.getProject(), { "": `secrets.${mapping.envName}`, secretId: `secrets.${mapping.envName}.secretId` });
     return { envSecret: secret.secretId, grantTarget: secret.id };
 }
 

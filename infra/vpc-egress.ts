@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type * as inputs from "@pulumi/gcp/types/input";
 import { Connector } from "@pulumi/gcp/vpcaccess/connector";
 import type { VpcPlan } from "./config";
+import { recordConfigSources } from "./config-sources";
 
 export interface VpcEgressArgs {
     project: string;
@@ -40,7 +41,7 @@ function createConnector(
     parent: pulumi.Resource, name: string, project: string, region: string,
     connector: Extract<VpcPlan, { kind: "create-connector" }>["connector"],
 ): pulumi.Output<string> {
-    return new Connector(name, {
+    const created = new Connector(name, {
         project,
         region,
         name: connector.name,
@@ -49,5 +50,11 @@ function createConnector(
         minInstances: connector.minInstances,
         maxInstances: connector.maxInstances,
         machineType: connector.machineType,
-    }, { parent }).id;
+    }, { parent });
+    const key = "vpc.createConnector";
+    recordConfigSources(created, pulumi.getProject(), {
+        "": key,
+        ...Object.fromEntries(["name", "ipCidrRange", "network", "minInstances", "maxInstances", "machineType"].map((field) => [field, `${key}.${field}`])),
+    });
+    return created.id;
 }
