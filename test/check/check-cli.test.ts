@@ -6,6 +6,10 @@ import * as path from "path";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { editKey, runStaging, stagingConfig } from "../helpers/program-harness";
 import { stackExportOf } from "../helpers/stack-export";
+import { analyzerInfo } from "../helpers/policy-harness";
+import Ajv from "ajv";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CHECK = path.join(ROOT, "tools", "check", "main.js");
@@ -17,11 +21,12 @@ interface CheckRun {
     stderr: string;
 }
 
-/** Runs the check as `npm run check` does, without a TTY. */
-function runCheck(args: string[]): Promise<CheckRun> {
+/** Runs the check as `npm run check` does, without a TTY and without colour settings unless `env` gives them. */
+function runCheck(args: string[], env: Record<string, string> = {}): Promise<CheckRun> {
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !["FORCE_COLOR", "NO_COLOR", "TERM"].includes(name)));
     return new Promise((resolve, reject) => {
         const child = spawn(process.execPath, [CHECK, ...args], {
-            cwd: ROOT, env: { ...process.env, FORCE_COLOR: undefined }, stdio: ["ignore", "pipe", "pipe"],
+            cwd: ROOT, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"],
         });
         let stdout = "";
         let stderr = "";
@@ -44,6 +49,21 @@ function stagingVariant(name: string, editService: (service: any) => void, extra
     return stack;
 }
 
+/** Errors of a document against docs/check-output.schema.json, the schema the README documents. */
+function outputSchemaErrors(doc: unknown): string[] {
+    const ajv = new Ajv({ allErrors: true });
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, "docs", "check-output.schema.json"), "utf8")));
+    return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
+/** Errors of a log against the SARIF 2.1.0 schema (vendored: test/fixtures/sarif/SOURCE.md). */
+function sarifErrors(log: unknown): string[] {
+    const ajv = new Ajv2020({ allErrors: true, strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, "test", "fixtures", "sarif", "sarif-2.1.0.json"), "utf8")));
+    return validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
+}
+
 function writeJson(value: unknown): string {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "config.json");
     fs.writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value));
@@ -59,42 +79,95 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
     after(() => TEMP_STACKS.forEach((f) => fs.rmSync(f, { force: true })));
 
-    it("staging passes: exit 0, a resource tree and a summary line", async () => {
+    it("staging passes: exit 0, a header and a summary line", async () => {
         const run = await runCheck(["--stack", "staging"]);
         expect(run.code, run.stderr).to.equal(0);
         expect(run.stdout).to.match(/^Stack staging \(policy pack cloud-run-guardrails@/);
-        expect(run.stdout).to.include("gcp:cloudrunv2/service:Service backend");
         expect(run.stdout).to.match(/no mandatory violations, \d+ advisory, 17 resources checked \(and 3 the engine adds: the Stack and default providers\)\./);
         expect(run.stdout, "colour only on a TTY").to.not.include("\u001b[");
     });
 
-    it("a copy of staging cut to 1 CPU / 512Mi exits 1, naming the floor policy under the service", async () => {
-        const run = await runCheck(["--stack", lowResources]);
+    it("the cpu-1 cut reads in three lines: the config key and line that set it, the pack's fix, the doc link", async () => {
+        const [run, verbose, info] = await Promise.all([runCheck(["--stack", lowResources]), runCheck(["--stack", lowResources, "--verbose"]), analyzerInfo()]);
         expect(run.code, run.stderr).to.equal(1);
-        expect(run.stdout).to.match(/gcp:cloudrunv2\/service:Service backend\n[\s\S]*✖ mandatory cloudrun-service-resource-floor/);
-        expect(run.stdout).to.include("fix: ");
+        const floor = info.policies.find((p) => p.name === "cloudrun-service-resource-floor")!;
+        const file = `Pulumi.${lowResources}.yaml`;
+        const cpuLine = fs.readFileSync(path.join(ROOT, file), "utf8").split("\n").findIndex((l) => /^\s+cpu: /.test(l)) + 1;
+        const lines = run.stdout.split("\n");
+        const at = lines.findIndex((l) => l.includes(`cloudrun-staging:service.resources.cpu (${file}:${cpuLine})`));
+        expect(at, run.stdout).to.be.greaterThan(0);
+        expect(lines[at]).to.match(/^✖ mandatory cloudrun-service-resource-floor cloudrun-staging:service\.resources\.cpu \(\S+:\d+\): .*cpu limit 1 is below the floor "2"/);
+        expect(lines[at + 1]).to.equal(`    fix: ${floor.remediationSteps}`);
+        expect(lines[at + 2]).to.equal(`    ${floor.url}`);
+        expect(lines[at + 3]).to.equal("");
+        // The description is not a fix: never printed by default, once per policy with --verbose (two floor violations here).
+        expect(run.stdout).to.not.include(floor.description);
+        expect(verbose.stdout.split(floor.description)).to.have.length(2);
+        expect(verbose.stdout).to.include("resource: gcp:cloudrunv2/service:Service backend template.containers[0].resources.limits.cpu");
         expect(run.stdout).to.match(/\d+ mandatory violations?, /);
     });
 
-    it("--json prints one document listing the mandatory diagnostics with policy, level, urn and message", async () => {
+    it("--json prints one document, valid against its schema, each diagnostic placed at its config key with the fix and the link", async () => {
         const run = await runCheck(["--stack", lowResources, "--json"]);
         expect(run.code).to.equal(1);
         const doc = JSON.parse(run.stdout);
+        expect(outputSchemaErrors(doc)).to.deep.equal([]);
         expect(doc.passed).to.equal(false);
-        const mandatory = doc.diagnostics.filter((d: any) => d.enforcementLevel === "mandatory");
-        expect(mandatory.map((d: any) => d.policyName)).to.include("cloudrun-service-resource-floor");
-        const floor = mandatory.find((d: any) => d.policyName === "cloudrun-service-resource-floor");
-        expect(floor.urn).to.match(/gcp:cloudrunv2\/service:Service::backend$/);
-        expect(floor.message).to.match(/cpu/).and.to.match(/memory/);
+        const mandatory = doc.diagnostics.filter((d: any) => d.level === "mandatory");
+        expect(mandatory.map((d: any) => d.policy)).to.include("cloudrun-service-resource-floor");
+        const floor = mandatory.find((d: any) => d.policy === "cloudrun-service-resource-floor");
+        expect(floor.resource.urn).to.match(/gcp:cloudrunv2\/service:Service::backend$/);
+        expect(floor).to.include({ propertyPath: "template.containers[0].resources.limits.cpu", configKey: "cloudrun-staging:service.resources.cpu" });
+        expect(floor).to.include({ file: `Pulumi.${lowResources}.yaml`, keyWritten: true });
+        expect(floor.resource).to.include({ type: "gcp:cloudrunv2/service:Service", name: "backend" });
+        expect(floor.fix).to.match(/^On the ingress container/);
+        expect(floor.url).to.equal("https://cloud.google.com/run/docs/configuring/services/cpu");
+        expect(mandatory.filter((d: any) => d.policy === floor.policy).map((d: any) => d.message).join("\n")).to.match(/cpu/).and.to.match(/memory/);
         expect(doc.resources.map((r: any) => r.type)).to.include("gcp:cloudrunv2/service:Service");
         expect(doc.summary.mandatory).to.equal(mandatory.length);
+    });
+
+    it("--json prints exactly one schema-valid document on exit 2 too: unknown stack, bad arguments", async () => {
+        for (const args of [["--stack", "nope", "--json"], ["--json", "--no-such-flag"], ["--format", "json", "--stack", "staging", "--policy-pack", path.join(os.tmpdir(), "no-such-pack")]]) {
+            const run = await runCheck(args);
+            expect(run.code, args.join(" ")).to.equal(2);
+            const doc = JSON.parse(run.stdout);
+            expect(outputSchemaErrors(doc), args.join(" ")).to.deep.equal([]);
+            expect(doc.error.message, args.join(" ")).to.be.a("string").and.not.equal("");
+            expect(run.stderr, "people still read the error on stderr").to.include(doc.error.message.split("\n")[0]);
+        }
+    });
+
+    it("--format sarif is valid SARIF 2.1.0: the pack's policies as rules, results at the stack file line", async () => {
+        const run = await runCheck(["--stack", lowResources, "--format", "sarif"]);
+        expect(run.code).to.equal(1);
+        const log = JSON.parse(run.stdout);
+        expect(sarifErrors(log)).to.deep.equal([]);
+        const [sarifRun] = log.runs;
+        const rules = sarifRun.tool.driver.rules.map((r: any) => r.id);
+        expect(rules).to.include.members(["cloudrun-service-resource-floor", "cloudrun-service-request-timeout"]);
+        const cpu = sarifRun.results.find((r: any) => r.ruleId === "cloudrun-service-resource-floor" && r.message.text.includes("service.resources.cpu"));
+        const cpuLine = fs.readFileSync(path.join(ROOT, `Pulumi.${lowResources}.yaml`), "utf8").split("\n").findIndex((l) => /^\s+cpu: /.test(l)) + 1;
+        expect(cpu.level).to.equal("error");
+        expect(cpu.locations[0].physicalLocation).to.deep.equal({ artifactLocation: { uri: `Pulumi.${lowResources}.yaml` }, region: { startLine: cpuLine } });
+        expect(sarifRun.tool.driver.rules[cpu.ruleIndex].id).to.equal("cloudrun-service-resource-floor");
+    });
+
+    it("colour: FORCE_COLOR turns it on without a terminal, --color never turns it off again", async () => {
+        const [forced, never] = await Promise.all([
+            runCheck(["--stack", lowResources], { FORCE_COLOR: "1" }),
+            runCheck(["--stack", lowResources, "--color", "never"], { FORCE_COLOR: "1" }),
+        ]);
+        expect(forced.stdout).to.include("\u001b[31m✖ mandatory");
+        expect(never.stdout).to.not.include("\u001b[");
+        expect((await runCheck(["--stack", "staging", "--color", "sometimes"])).code).to.equal(2);
     });
 
     it("a policy config file that disables the floor changes the verdict", async () => {
         const config = writeJson({ "cloudrun-service-resource-floor": "disabled" });
         const run = await runCheck(["--stack", lowResources, "--policy-pack-config", config, "--json"]);
         const doc = JSON.parse(run.stdout);
-        expect(doc.diagnostics.map((d: any) => d.policyName)).to.not.include("cloudrun-service-resource-floor");
+        expect(doc.diagnostics.map((d: any) => d.policy)).to.not.include("cloudrun-service-resource-floor");
         expect(run.code).to.equal(doc.summary.mandatory > 0 ? 1 : 0);
         expect(doc.summary.mandatory).to.equal(0);
     });
@@ -109,7 +182,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         const run = await runCheck(["--stack", "staging", "--json"]);
         const doc = JSON.parse(run.stdout);
         const secretPolicies = ["cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-service-required-secret-env"];
-        const skipped = doc.diagnostics.filter((d: any) => secretPolicies.includes(d.policyName));
+        const skipped = doc.diagnostics.filter((d: any) => secretPolicies.includes(d.policy));
         expect(skipped, JSON.stringify(skipped)).to.deep.equal([]);
     });
 
@@ -121,8 +194,8 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         fs.writeFileSync(file, toYaml(doc));
         const run = await runCheck(["--stack", stack, "--json"]);
         expect(run.code).to.equal(1);
-        const failed = JSON.parse(run.stdout).diagnostics.filter((d: any) => d.enforcementLevel === "mandatory");
-        expect(failed.map((d: any) => d.policyName)).to.include("cloudrun-service-required-secret-env");
+        const failed = JSON.parse(run.stdout).diagnostics.filter((d: any) => d.level === "mandatory");
+        expect(failed.map((d: any) => d.policy)).to.include("cloudrun-service-required-secret-env");
         expect(failed.map((d: any) => d.message).join("\n")).to.include("CLICKHOUSE_URL");
     });
 
@@ -184,8 +257,8 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         const generic = path.join(ROOT, "policies", "policy-config.generic.json");
         const site = await runCheck(["--stack", "dev", "--cwd", path.join(programs, "js-public-site"), "--policy-pack-config", generic, "--json"]);
         expect(site.code, site.stderr).to.equal(1);
-        const siteReport = JSON.parse(site.stdout) as { diagnostics: { policyName: string; enforcementLevel: string }[] };
-        expect(siteReport.diagnostics.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policyName).sort())
+        const siteReport = JSON.parse(site.stdout) as { diagnostics: { policy: string; level: string }[] };
+        expect(siteReport.diagnostics.filter((d) => d.level === "mandatory").map((d) => d.policy).sort())
             .to.deep.equal(["cloudrun-invoker-not-public", "cloudrun-service-identity-and-ingress"]);
         const job = await runCheck(["--stack", "dev", "--cwd", path.join(programs, "ts-nightly-job"), "--policy-pack", path.join(ROOT, "policies"),
             "--policy-pack-config", generic, "--json"]);
@@ -230,7 +303,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         secret.external = true;
         const run = await runCheck(["--from-export", writeJson(external), "--json"]);
         expect(run.code).to.equal(1);
-        expect(JSON.parse(run.stdout).diagnostics.map((d: { policyName: string }) => d.policyName)).to.include("cloudrun-secret-refs-resolve");
+        expect(JSON.parse(run.stdout).diagnostics.map((d: { policy: string }) => d.policy)).to.include("cloudrun-secret-refs-resolve");
         const encrypted = structuredClone(exported);
         const service = encrypted.deployment.resources.find((r) => r.type === "gcp:cloudrunv2/service:Service")!;
         (service.outputs as Record<string, unknown>).template = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "AAAA" };
@@ -240,8 +313,8 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("--from-export analyzes a stack export of the applied staging stack with the same mandatory verdicts as the preview", async () => {
-        const mandatoryOf = (run: CheckRun) => (JSON.parse(run.stdout) as { diagnostics: { policyName: string; enforcementLevel: string }[] })
-            .diagnostics.filter((d) => d.enforcementLevel === "mandatory").map((d) => d.policyName).sort();
+        const mandatoryOf = (run: CheckRun) => (JSON.parse(run.stdout) as { diagnostics: { policy: string; level: string }[] })
+            .diagnostics.filter((d) => d.level === "mandatory").map((d) => d.policy).sort();
         const cut = (s: any) => (s.resources = { cpu: "1", memory: "512Mi" });
         for (const [label, edit] of [["staging", undefined], ["cut to 1 CPU / 512Mi", cut]] as const) {
             const config = edit ? editKey(stagingConfig(), "cloudrun-staging:service", (s) => { edit(s); return s; }) : stagingConfig();

@@ -78,6 +78,16 @@ describe("CI workflow", () => {
         expect(runs.some((r: string) => r.startsWith("npm run check -- --stack staging"))).to.equal(true);
     });
 
+    it("uploads the check's SARIF to code scanning whatever the verdict, so violations annotate the pull request", () => {
+        const sarifStep = steps("test").findIndex((s) => String(s.run).includes("--format sarif > check.sarif"));
+        const upload = steps("test").findIndex((s) => String(s.uses).startsWith("github/codeql-action/upload-sarif@"));
+        expect(sarifStep).to.be.greaterThan(-1);
+        expect(upload).to.be.greaterThan(sarifStep);
+        expect(steps("test")[upload].with.sarif_file).to.equal("check.sarif");
+        expect(steps("test")[upload].if).to.include("always()");
+        expect(workflow.jobs.test.permissions["security-events"]).to.equal("write");
+    });
+
     it("previews pull requests with the policy pack and its example config, commenting on the PR", () => {
         const preview = action("preview", "pulumi/actions@v7");
         expect(workflow.jobs.preview.if).to.include("pull_request");

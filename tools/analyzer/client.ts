@@ -78,6 +78,8 @@ export interface PolicyInfo extends ConfigurablePolicy {
     severity?: Severity;
     /** Documentation link for the rule (empty when the policy has none). */
     url: string;
+    /** How to fix a violation (empty when the policy has none). */
+    remediationSteps: string;
 }
 
 export interface AnalyzerInfo {
@@ -276,6 +278,7 @@ function policyInfoFromProto(policy: analyzerProto.PolicyInfo): PolicyInfo {
         policyType: POLICY_TYPE_FROM_PROTO[policy.getPolicyType()] ?? "unknown",
         severity: SEVERITY_FROM_PROTO[policy.getSeverity()],
         url: policy.getUrl(),
+        remediationSteps: policy.getRemediationSteps(),
         configSchema: schema && {
             properties: (schema.getProperties()?.toJavaScript() ?? {}) as Record<string, JsonSchema>,
             required: schema.getRequiredList(),

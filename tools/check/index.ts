@@ -5,17 +5,25 @@
  * pack launched and called as the engine does; then reports like `pulumi preview --policy-pack`.
  * `--from-export <file>` analyzes a `pulumi stack export` instead, as `pulumi policy analyze --file` does.
  *
+ * Output (--format): text, one line per violation saying where the user edits it (the stack config key and its
+ * line when the program recorded one, else the resource and property path), then the fix and the doc link; json,
+ * always one document on stdout, errors included (schema: docs/check-output.schema.json); sarif, SARIF 2.1.0.
+ *
  * Exit codes: 0 no mandatory violation; 1 mandatory violations; 2 bad usage, a program that fails, invalid stack
  * config, policy config or export, a pack that cannot start (one clear message, no stack trace).
  * What it does not do: no diff against deployed state, no provider calls, no cloud credentials.
  */
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { PolicyPackConfig, PolicyPackProcess, launchPolicyPack, type AnalyzerResource } from "../analyzer";
 import { readStackConfig } from "../stack-config";
-import { CheckReport, summarize, toJson, toText } from "./report";
+import { splitPropertyPath } from "../../policies/lib/findings";
+import type { ConfigSources } from "../../infra/config-sources";
+import { CheckReport, Finding, ReportResource, errorJson, findingOf, summarize, toJson, toSarif, toText } from "./report";
+import { StackFileLocator } from "./config-locations";
+import { ColorChoice, useColor } from "./color";
 import { EngineShapeOptions, engineAnalyzeRequests, engineStack } from "../analyzer/engine-shape";
 import { ExportedStack, readStackExport } from "./stack-export";
 
@@ -24,11 +32,15 @@ export const EXIT = { passed: 0, violations: 1, usage: 2 } as const;
 /** An error that ends the check with exit code 2 and a message for the user. */
 class UsageError extends Error {}
 
+type Format = "text" | "json" | "sarif";
+
 interface CheckOptions {
     stack?: string;
     fromExport?: string;
     policyPackConfig?: string;
-    json: boolean;
+    format: Format;
+    color: ColorChoice;
+    verbose: boolean;
     projectDir: string;
     packDir: string;
     /** Loads the Pulumi SDK before the program runs (see main.js); by default it loads with the program. */
@@ -46,34 +58,83 @@ export async function main(argv: string[], hooks: { loadSdk?: () => void } = {})
         .option("--from-export <file>", "analyze a `pulumi stack export` (checkpoint version 3) instead of running a program")
         .option("--policy-pack <dir>", "the policy pack to run", DEFAULT_PACK_DIR)
         .option("--policy-pack-config <file>", "policy config JSON, the same format as `pulumi preview --policy-pack-config`")
-        .option("--json", "print one machine-readable JSON document", false)
+        .addOption(new Option("--format <format>", "output: text for people, json (one document, schema docs/check-output.schema.json), sarif (SARIF 2.1.0)")
+            .choices(["text", "json", "sarif"]).default("text"))
+        .option("--json", "the same as --format json")
+        .addOption(new Option("--color <when>", "colour the text output: auto (a terminal, unless NO_COLOR is set or TERM=dumb; FORCE_COLOR forces it), always, never")
+            .choices(["auto", "always", "never"]).default("auto"))
+        .option("-v, --verbose", "also print each policy's description and the resource behind each config key", false)
         .option("--cwd <dir>", "project directory of the program (holds Pulumi.yaml)", process.cwd())
         .exitOverride()
         .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    // Known before parsing, so that even a usage error prints the one document a --format json caller expects.
+    const requested = requestedFormat(argv);
     try {
         program.parse(argv, { from: "user" });
     } catch (e) {
         if (e instanceof CommanderError) {
+            if (e.exitCode !== 0) {
+                writeError(requested, e.message.replace(/^error: /, ""), undefined);
+            }
             return e.exitCode === 0 ? EXIT.passed : EXIT.usage;
         }
         throw e;
     }
-    const opts = program.opts<{ stack?: string; fromExport?: string; policyPack: string; policyPackConfig?: string; json: boolean; cwd: string }>();
+    const opts = program.opts<{
+        stack?: string; fromExport?: string; policyPack: string; policyPackConfig?: string; json?: boolean; format: Format;
+        color: ColorChoice; verbose: boolean; cwd: string;
+    }>();
+    const format: Format = opts.json ? "json" : opts.format;
     try {
+        if (opts.json && program.getOptionValueSource("format") === "cli" && opts.format !== "json") {
+            throw new UsageError(`--json asks for --format json, but --format ${opts.format} was given (give one)`);
+        }
         if ((opts.stack === undefined) === (opts.fromExport === undefined)) {
             throw new UsageError("give exactly one of --stack <name> (run the program) or --from-export <file> (analyze a stack export)");
         }
         if (opts.fromExport !== undefined && program.getOptionValueSource("cwd") === "cli") {
             throw new UsageError("--cwd names a program to run; --from-export runs none (give one or the other)");
         }
-        return await check({ ...opts, projectDir: path.resolve(opts.cwd), packDir: path.resolve(opts.policyPack), loadSdk: hooks.loadSdk ?? (() => undefined) });
+        return await check({
+            ...opts, format, projectDir: path.resolve(opts.cwd), packDir: path.resolve(opts.policyPack), loadSdk: hooks.loadSdk ?? (() => undefined),
+        });
     } catch (e) {
         if (e instanceof UsageError) {
-            process.stderr.write(`error: ${e.message}\n`);
+            writeError(format, e.message, opts.stack);
             return EXIT.usage;
         }
         throw e;
     }
+}
+
+/** The format argv asks for, read before parsing (commander has not run yet, or refused the arguments). */
+function requestedFormat(argv: readonly string[]): Format {
+    const at = argv.findIndex((a) => a === "--format" || a.startsWith("--format="));
+    const value = at < 0 ? undefined : argv[at].includes("=") ? argv[at].split("=")[1] : argv[at + 1];
+    return argv.includes("--json") || value === "json" ? "json" : value === "sarif" ? "sarif" : "text";
+}
+
+/** An exit-2 error: always on stderr for people; for --format json/sarif also the one document on stdout. */
+function writeError(format: Format, message: string, stack: string | undefined): void {
+    process.stderr.write(`error: ${message}\n`);
+    if (format === "json") {
+        process.stdout.write(`${errorJson(message, stack)}\n`);
+    } else if (format === "sarif") {
+        process.stdout.write(`${failedSarif(message)}\n`);
+    }
+}
+
+/** A SARIF log for a run that could not check anything: no results, the reason as a tool notification. */
+function failedSarif(message: string): string {
+    return JSON.stringify({
+        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [{
+            tool: { driver: { name: "cloudrun-check" } },
+            invocations: [{ executionSuccessful: false, exitCode: EXIT.usage, toolExecutionNotifications: [{ level: "error", message: { text: message } }] }],
+            results: [],
+        }],
+    }, null, 2);
 }
 
 /** Where the resources come from, and who they belong to. */
@@ -83,8 +144,12 @@ interface Subject {
     dryRun: boolean;
     /** Stack config for ConfigureStack and PULUMI_CONFIG (secure values as placeholders). */
     config?: Record<string, string>;
-    /** Resources for Analyze (as checked) and for AnalyzeStack (outputs). */
-    resources(): Promise<{ checked: AnalyzerResource[]; outputs: AnalyzerResource[] }>;
+    /** The file the resources come from (the stack file, or the export), relative to the working directory. */
+    file: string;
+    /** Resources for Analyze (as checked) and for AnalyzeStack (outputs); the config key behind each property, when recorded. */
+    resources(): Promise<{ checked: AnalyzerResource[]; outputs: AnalyzerResource[]; configSources?: ReadonlyMap<string, ConfigSources> }>;
+    /** Finds config keys in the stack file (programs only). */
+    locator?: StackFileLocator;
 }
 
 async function check(options: CheckOptions): Promise<number> {
@@ -104,7 +169,7 @@ async function check(options: CheckOptions): Promise<number> {
     await Promise.race([packSpawned, packOrNothing]);
     let pack: PolicyPackProcess | undefined;
     try {
-        const { checked, outputs } = await subject.resources();
+        const { checked, outputs, configSources } = await subject.resources();
         pack = await packLaunch.catch((e: Error) => {
             throw new UsageError(e.name === "PolicyConfigError" ? `--policy-pack-config ${options.policyPackConfig ?? "(none)"}:\n${e.message}` : launchFailure(e.message));
         });
@@ -115,31 +180,66 @@ async function check(options: CheckOptions): Promise<number> {
             // A policy that throws is an engine error ("failed to run policy"), not a violation.
             throw new UsageError(`failed to run the policy pack: ${firstLine(e.message)}`);
         });
+        const policies = new Map(pack.info.policies.map((p) => [p.name, p]));
+        const resources = new Map<string, ReportResource>(checked.map((r) => [r.urn, r]));
+        const findings = diagnostics.map((d) => placed(
+            findingOf(d, policies.get(d.policyName), resources.get(d.urn), splitPropertyPath), subject, configSources,
+        ));
         const report: CheckReport = {
             stack: subject.stack,
             policyPack: { name: pack.info.name, version: pack.info.version },
             resources: checked,
-            diagnostics,
+            findings,
             policies: pack.info.policies,
+            warnings: [],
+            subjectFile: subject.file,
         };
-        process.stdout.write(options.json ? `${toJson(report)}\n` : toText(report, Boolean(process.stdout.isTTY)));
+        process.stdout.write(
+            options.format === "json" ? `${toJson(report)}\n`
+                : options.format === "sarif" ? `${toSarif(report, CHECK_VERSION)}\n`
+                    : toText(report, { color: useColor(options.color, process.env, Boolean(process.stdout.isTTY)), verbose: options.verbose }),
+        );
         return summarize(report).mandatory > 0 ? EXIT.violations : EXIT.passed;
     } finally {
         await (pack ?? (await packOrNothing))?.close();
     }
 }
 
+/** This repository's version, reported as the check's own in SARIF. */
+const CHECK_VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")) as { version: string }).version;
+
+/** The finding with the config key, file and line behind its property, when the program recorded them. */
+function placed(finding: Finding, subject: Subject, configSources: ReadonlyMap<string, ConfigSources> | undefined): Finding {
+    if (finding.resource === undefined || configSources === undefined || subject.locator === undefined) {
+        return finding;
+    }
+    const { configKeyFor } = require("../../infra/config-sources") as typeof import("../../infra/config-sources");
+    const configKey = configKeyFor(configSources.get(finding.resource.urn), finding.propertyPath);
+    if (configKey === undefined) {
+        return finding;
+    }
+    const at = subject.locator.locate(configKey);
+    return at === undefined
+        ? { ...finding, configKey }
+        : { ...finding, configKey, file: subject.file, line: at.line, keyWritten: at.exact };
+}
+
 /** The program in options.projectDir, run under mocks as a preview of `stack`. */
 function programSubject(options: CheckOptions, stack: string): Subject {
     const stackConfig = guard(() => readStackConfig(options.projectDir, stack));
     const main = guard(() => programMain(options.projectDir), `cannot find the program's entry in ${options.projectDir}`);
+    const stackFile = path.join(options.projectDir, `Pulumi.${stack}.yaml`);
     return {
         project: stackConfig.project,
         stack,
         dryRun: true,
         config: stackConfig.values,
+        file: path.relative(process.cwd(), stackFile) || stackFile,
+        locator: new StackFileLocator(fs.readFileSync(stackFile, "utf8"), stackConfig.project),
         resources: async () => {
             options.loadSdk();
+            const configSources = require("../../infra/config-sources") as typeof import("../../infra/config-sources");
+            configSources.clearConfigSources();
             const { runProgramUnderMocks, MOCK_PROJECT_NUMBER } = require("../program-runner") as typeof import("../program-runner");
             const run = await runProgramUnderMocks({
                 programPath: path.join(options.projectDir, main),
@@ -158,7 +258,11 @@ function programSubject(options: CheckOptions, stack: string): Subject {
                 project: stackConfig.values["gcp:project"] ?? "", region: stackConfig.values["gcp:region"] ?? "",
                 projectNumber: MOCK_PROJECT_NUMBER, stack, projectName: stackConfig.project, phase: "preview",
             };
-            return { checked: engineAnalyzeRequests(run.resources, shape), outputs: engineStack(run.resources, shape) };
+            return {
+                checked: engineAnalyzeRequests(run.resources, shape),
+                outputs: engineStack(run.resources, shape),
+                configSources: new Map(configSources.recordedConfigSources()),
+            };
         },
     };
 }
@@ -176,6 +280,7 @@ function exportSubject(file: string): Subject {
         project: exported.project,
         stack: exported.stack,
         dryRun: false,
+        file: path.relative(process.cwd(), path.resolve(file)) || file,
         resources: async () => ({ checked: exported.checked, outputs: exported.outputs }),
     };
 }
@@ -263,7 +368,7 @@ export function runAsCommand(argv: string[], hooks: { loadSdk?: () => void } = {
     main(argv, hooks).then(
         (code) => { process.exitCode = code; },
         // Anything unforeseen still ends as one line (the first of its message), never a stack trace.
-        (e) => { process.stderr.write(`error: check failed: ${firstLine(e instanceof Error ? e.message : String(e))}\n`); process.exitCode = EXIT.usage; },
+        (e) => { writeError(requestedFormat(argv), `check failed: ${firstLine(e instanceof Error ? e.message : String(e))}`, undefined); process.exitCode = EXIT.usage; },
     );
 }
 
