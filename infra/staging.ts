@@ -43,8 +43,13 @@ export interface ProgramOptions {
 export function loadStagingPlan(options: ProgramOptions): StagingPlan {
     const stack = pulumi.getStack();
     const stackFile = `Pulumi.${stack}.yaml`;
-    for (const warning of stackConflicts(options.projectDir, stack)) {
-        void pulumi.log.warn(warning);
+    // Through the engine, `pulumi preview`/`up` shows these as warnings. Without one (under mocks: the offline
+    // check, tests) the SDK would print them straight to stderr, past the caller's own report: callers there ask
+    // stackConflicts themselves.
+    if (pulumi.runtime.getEngine() !== undefined) {
+        for (const warning of stackConflicts(options.projectDir, stack)) {
+            void pulumi.log.warn(warning);
+        }
     }
     const values = pulumi.runtime.allConfig();
     const secretKeys = Object.keys(values).filter(isConfigSecret);

@@ -58,21 +58,31 @@ function tempProject(stacks: Record<string, (config: Record<string, any>) => voi
     return dir;
 }
 
-/** Previews a stack of a tempProject under mocks; returns the run and what the program logged as warnings. */
-async function previewInProject(dir: string, stack: string): Promise<{ result: RunResult; warnings: string[] }> {
+/**
+ * Previews a stack of a tempProject under mocks; returns the run and what the program sent to pulumi.log.warn and
+ * console.warn. `engine`: pretend an engine is attached (as in `pulumi preview`); under mocks there is none.
+ */
+async function previewInProject(dir: string, stack: string, options: { engine?: boolean } = {}): Promise<{ result: RunResult; logged: string[]; printed: string[] }> {
     const config = readStackConfig(dir, stack);
-    const warnings: string[] = [];
-    const warn = console.warn;
-    // Under mocks there is no engine: pulumi.log.warn falls back to console.warn.
-    console.warn = (...args: unknown[]) => warnings.push(args.map(String).join(" "));
+    const logged: string[] = [];
+    const printed: string[] = [];
+    const sdk = require("@pulumi/pulumi") as { runtime: { getEngine: () => unknown }; log: { warn: (message: string) => Promise<void> } };
+    const originals = { getEngine: sdk.runtime.getEngine, warn: sdk.log.warn, consoleWarn: console.warn };
+    if (options.engine) {
+        sdk.runtime.getEngine = () => ({});
+    }
+    sdk.log.warn = async (message) => void logged.push(message);
+    console.warn = (...args: unknown[]) => void printed.push(args.map(String).join(" "));
     try {
         const result = await runProgramUnderMocks({
             programPath: path.join(dir, "index.js"), project: config.project, stack, preview: true,
             config: config.values, secretKeys: config.secretKeys,
         });
-        return { result, warnings };
+        return { result, logged, printed };
     } finally {
-        console.warn = warn;
+        sdk.runtime.getEngine = originals.getEngine;
+        sdk.log.warn = originals.warn;
+        console.warn = originals.consoleWarn;
     }
 }
 
@@ -334,14 +344,17 @@ describe("stack config errors: fail before any resource, naming the key", () => 
             }
         });
 
-        it("the program warns through pulumi.log.warn and still deploys", async () => {
+        it("the program warns through the engine (pulumi.log.warn) and still deploys; under mocks it leaves them to the caller", async () => {
             const dir = tempProject({ staging: () => undefined, "pr-1": () => undefined });
             try {
-                const { result, warnings } = await previewInProject(dir, "pr-1");
-                expect(result.error).to.equal(undefined);
-                expect(result.resources.length).to.be.greaterThan(0);
-                expect(warnings).to.have.length(3);
-                expect(warnings[0]).to.include(`Pulumi.pr-1.yaml and Pulumi.staging.yaml both set ${NS}:service.name`);
+                const withEngine = await previewInProject(dir, "pr-1", { engine: true });
+                expect(withEngine.result.error).to.equal(undefined);
+                expect(withEngine.result.resources.length).to.be.greaterThan(0);
+                expect(withEngine.logged).to.deep.equal(stackConflicts(dir, "pr-1")).and.to.have.length(3);
+                // No engine (the offline check, tests): nothing goes past the caller's own report to stderr.
+                const mocked = await previewInProject(dir, "pr-1");
+                expect(mocked.result.error).to.equal(undefined);
+                expect([...mocked.logged, ...mocked.printed]).to.deep.equal([]);
             } finally {
                 fs.rmSync(dir, { recursive: true, force: true });
             }
