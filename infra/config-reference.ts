@@ -3,7 +3,7 @@
  * so the README cannot drift from what the program accepts.
  */
 import { z } from "zod";
-import { stackConfigSchema } from "./config";
+import { providerConfigSchema, stackConfigSchema } from "./config";
 
 /** One row of the reference: a config key path and what it takes. */
 export interface ConfigReferenceRow {
@@ -23,10 +23,13 @@ interface Layer {
     valueType?: z.ZodType;
 }
 
-/** Every key under the project namespace, depth first, in declaration order. `required` is within its parent. */
+/**
+ * The provider's keys the program needs (gcp:project, gcp:region), then every key under the project namespace,
+ * depth first, in declaration order. `required` is within its parent.
+ */
 export function configReferenceRows(namespace: string): ConfigReferenceRow[] {
     const rows: ConfigReferenceRow[] = [];
-    const visit = (schema: z.ZodType, key: string) => {
+    const visit = (schema: z.ZodType, key: string, keyNamespace: string) => {
         const info = describeLayers(schema);
         if (key) {
             rows.push({ key, required: info.required, default: info.default, allowed: info.allowed, description: info.description });
@@ -34,16 +37,17 @@ export function configReferenceRows(namespace: string): ConfigReferenceRow[] {
         const def = info.core._zod.def as unknown as Layer;
         if (def.type === "object" && def.shape) {
             for (const [name, child] of Object.entries(def.shape)) {
-                visit(child, key ? `${key}.${name}` : `${namespace}:${name}`);
+                visit(child, key ? `${key}.${name}` : `${keyNamespace}:${name}`, keyNamespace);
             }
         } else if (def.type === "record" && def.valueType) {
             const valueDef = describeLayers(def.valueType).core._zod.def as unknown as Layer;
             if (valueDef.type === "object") {
-                visit(def.valueType, `${key}.<NAME>`);
+                visit(def.valueType, `${key}.<NAME>`, keyNamespace);
             }
         }
     };
-    visit(stackConfigSchema, "");
+    visit(providerConfigSchema, "", "gcp");
+    visit(stackConfigSchema, "", namespace);
     return rows;
 }
 

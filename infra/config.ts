@@ -9,9 +9,10 @@
 import { closest, distance } from "fastest-levenshtein";
 import { z } from "zod";
 import {
-    CONCURRENCY_LIMITS, CONNECTOR_LIMITS, CONTAINER_PORT_LIMITS, DIRECT_VPC_MAX_PREFIX_LENGTH, ENV_LIMITS,
-    INGRESS_VALUES, MAX_STARTUP_BUDGET_SECONDS, PUBLIC_MEMBERS, REQUEST_TIMEOUT_LIMITS, RESERVED_ENV_NAMES,
-    SECRET_LIMITS, VPC_EGRESS_VALUES, cidrPrefixLength, connectorProblems, parseCpu, resourceProblems,
+    CLOUD_RUN_DOCS, CLOUD_RUN_REGIONS, CONCURRENCY_LIMITS, CONNECTOR_LIMITS, CONTAINER_PORT_LIMITS,
+    DIRECT_VPC_MAX_PREFIX_LENGTH, ENV_LIMITS, INGRESS_VALUES, MAX_STARTUP_BUDGET_SECONDS, PUBLIC_MEMBERS,
+    REQUEST_TIMEOUT_LIMITS, RESERVED_ENV_NAMES, SECRET_LIMITS, VPC_EGRESS_VALUES, cidrPrefixLength, connectorProblems,
+    parseCpu, parseIpv4Cidr, resourceProblems,
 } from "../policies/lib/cloud-run-limits";
 
 /** Cloud Run service names: lowercase, digits and hyphens, at most 49 characters. */
@@ -28,6 +29,15 @@ const MEMBER_RE = /^(user|serviceAccount|group|domain|principal|principalSet):.+
 /** An image pinned by digest. */
 const DIGEST_REF_RE = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
 const CONNECTOR_ID_RE = /^projects\/[^/]+\/locations\/[^/]+\/connectors\/[^/]+$/;
+
+/**
+ * Google's project ID rules (https://cloud.google.com/resource-manager/docs/creating-managing-projects): 6 to 30
+ * characters; lowercase letters, digits, hyphens; starts with a letter; no trailing hyphen. Not checked: the
+ * restricted strings (an open list: "such as google, null, undefined, and ssl") and legacy domain-scoped ids
+ * (example.com:my-project).
+ */
+const PROJECT_ID_RULE = "6 to 30 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen";
+const PROJECT_ID_LENGTH = { min: 6, max: 30 } as const;
 
 /**
  * Shows a stack config value in an error: strings quoted, everything else as JSON. Safe here, unlike in the
@@ -71,6 +81,34 @@ function pattern(re: RegExp, allowed: string) {
 
 function oneOf<const T extends readonly [string, ...string[]]>(values: T) {
     return allowedValues(z.enum(values, { error: `expected one of ${values.join(", ")}` }), values.join(" | "));
+}
+
+/** Each project ID rule a value breaks, in words ("it has uppercase letters"). */
+function projectIdProblems(id: string): string[] {
+    const problems: string[] = [];
+    if (id.length < PROJECT_ID_LENGTH.min || id.length > PROJECT_ID_LENGTH.max) {
+        problems.push(`it is ${id.length} characters long`);
+    }
+    if (/[A-Z]/.test(id)) {
+        problems.push("it has uppercase letters");
+    }
+    const others = [...new Set(id.replace(/[A-Za-z0-9-]/g, ""))];
+    if (others.length > 0) {
+        problems.push(`it has ${others.map((c) => JSON.stringify(c)).join(", ")}`);
+    }
+    if (!/^[A-Za-z]/.test(id)) {
+        problems.push("it does not start with a letter");
+    }
+    if (id.endsWith("-")) {
+        problems.push("it ends with a hyphen");
+    }
+    return problems;
+}
+
+/** The candidate closest to a misspelt word, when it is close enough to be what was meant. */
+function didYouMean(word: string, candidates: readonly string[]): string | undefined {
+    const suggestion = candidates.length > 0 ? closest(word, candidates as string[]) : undefined;
+    return suggestion && distance(word, suggestion) <= Math.max(2, Math.floor(word.length / 3)) ? suggestion : undefined;
 }
 
 function flag() {
@@ -170,18 +208,30 @@ const secretMappingSchema = z.strictObject({
         .describe("Project holding a reused secret (default: gcp:project)."),
 }).describe("One mapping per env var name.");
 
-/** A connector field checked on its own by the shared connector rules. */
-function connectorField(field: "name" | "ipCidrRange", what: string, allowed: string) {
+/** A connector field checked on its own by the shared connector rules, and by `moreProblems` (the program's own). */
+function connectorField(field: "name" | "ipCidrRange", what: string, allowed: string, moreProblems: (value: string) => string[] = () => []) {
     return allowedValues(z.string({ error: `expected ${what}` }).superRefine((value, ctx) => {
-        for (const problem of connectorProblems({ [field]: value })) {
-            ctx.addIssue({ code: "custom", message: `${problem.message}; got ${show(value)}` });
+        for (const message of [...connectorProblems({ [field]: value }).map((p) => p.message), ...moreProblems(value)]) {
+            ctx.addIssue({ code: "custom", message: `${message}; got ${show(value)}` });
         }
     }), allowed);
 }
 
+/**
+ * A /28 given by a host address ("10.8.0.5/28") is not the range its owner meant: say which network it is. Checked
+ * here rather than in the pack's connector rule: Google documents no rejection of it, so it is a config mistake.
+ */
+function hostBitsProblems(range: string): string[] {
+    const cidr = parseIpv4Cidr(range);
+    return cidr?.prefixLength === CONNECTOR_LIMITS.ipCidrPrefixLength && cidr.hostBitsSet
+        ? [`ipCidrRange has host bits set; the network address is ${cidr.network}: use ${cidr.network} if it is unused, or another unused /${cidr.prefixLength}`]
+        : [];
+}
+
 const connectorSchema = z.strictObject({
     name: connectorField("name", "a connector name", `matches ${CONNECTOR_LIMITS.nameRe.source}`).describe("Connector name."),
-    ipCidrRange: connectorField("ipCidrRange", 'an unused /28 such as "10.8.0.0/28"', `an unused IPv4 /${CONNECTOR_LIMITS.ipCidrPrefixLength}`)
+    ipCidrRange: connectorField("ipCidrRange", 'an unused /28 such as "10.8.0.0/28"',
+        `an unused IPv4 /${CONNECTOR_LIMITS.ipCidrPrefixLength} given by its network address, e.g. 10.8.0.0/28`, hostBitsProblems)
         .describe("The connector's own subnet range."),
     network: allowedValues(z.string({ error: "expected a VPC network name" }), "network name").describe("VPC network."),
     minInstances: integer("a connector minimum instance count", CONNECTOR_LIMITS.minInstances.min, CONNECTOR_LIMITS.minInstances.max).default(2)
@@ -224,6 +274,31 @@ const stackConfigShape = {
         .describe("Env vars mapped from Secret Manager, ENV_NAME: {secretId, version, mode}; each gets an accessor grant on that secret only."),
     vpc: vpcSchema,
 };
+
+/**
+ * The provider's keys this program needs (`gcp:project`, `gcp:region`). Not strict: other gcp:* keys are the
+ * provider's business. Missing keys are reported by parseStagingPlan with the command that sets them.
+ */
+export const providerConfigSchema = z.object({
+    project: allowedValues(z.string().superRefine((id, ctx) => {
+        const problems = projectIdProblems(id);
+        if (problems.length > 0) {
+            ctx.addIssue({ code: "custom", message: `${show(id)} is not a project ID (${problems.join("; ")}); a project ID is ${PROJECT_ID_RULE}. ` +
+                "Use the project's ID, not its name (`gcloud projects list` shows both): `pulumi config set gcp:project <project-id>`" });
+        }
+    }), "project ID: 6-30 lowercase letters, digits, hyphens; starts with a letter; no trailing hyphen")
+        .describe("Google Cloud project every resource is created in."),
+    region: allowedValues(z.string().superRefine((region, ctx) => {
+        if (!CLOUD_RUN_REGIONS.includes(region)) {
+            const suggestion = didYouMean(region, CLOUD_RUN_REGIONS);
+            ctx.addIssue({ code: "custom", message: `${show(region)} is not a region Cloud Run runs in; ` +
+                (suggestion ? `did you mean "${suggestion}"? ` : "") +
+                `Cloud Run's regions are CLOUD_RUN_REGION_TIERS in policies/lib/cloud-run-limits.ts, from ${CLOUD_RUN_DOCS.pricing}; ` +
+                "if Cloud Run has added this region since, add it there with its price tier" });
+        }
+    }), `a Cloud Run region, e.g. europe-west1 (the ${CLOUD_RUN_REGIONS.length} in CLOUD_RUN_REGION_TIERS, policies/lib/cloud-run-limits.ts)`)
+        .describe("Region of the service, its connector and its image repository."),
+});
 
 /** The top-level keys of the project namespace (`<project>:<key>`), as Pulumi.yaml declares them. */
 export const STACK_CONFIG_KEYS = Object.keys(stackConfigShape);
@@ -278,10 +353,10 @@ export interface StagingPlan {
     vpc: VpcPlan;
 }
 
-/** Raised when stack config is invalid; lists every problem, each naming its key. */
+/** Raised when stack config is invalid; lists every problem, each naming its key, under the file they are in. */
 export class StackConfigError extends Error {
-    constructor(readonly problems: string[]) {
-        super(`Invalid stack config: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
+    constructor(readonly problems: string[], readonly stackFile?: string) {
+        super(`Invalid stack config${stackFile ? ` in ${stackFile}` : ""}: ${problems.length} problem${problems.length === 1 ? "" : "s"}\n` +
             problems.map((p) => `  - ${p}`).join("\n"));
         this.name = "StackConfigError";
     }
@@ -291,7 +366,15 @@ export class StackConfigError extends Error {
 export interface RawStackConfig {
     namespace: string;
     values: Record<string, string>;
+    /** Keys whose value is or contains a secure value (the runtime knows only the top-level key). */
     secretKeys?: readonly string[];
+    /**
+     * Where the secure values are, when the stack file tells (`<ns>:service.env.API_TOKEN`): errors then name the
+     * exact key path instead of the whole top-level key.
+     */
+    securePaths?: readonly string[];
+    /** The stack file the values come from (`Pulumi.staging.yaml`), named in the error. */
+    stackFile?: string;
 }
 
 /**
@@ -307,19 +390,27 @@ export function parseStagingPlan(raw: RawStackConfig): StagingPlan {
         }
         return value ?? "";
     };
-    const project = required("gcp:project");
-    const region = required("gcp:region");
+    const provider = { project: required("gcp:project"), region: required("gcp:region") };
+    // Only what is set and not secure is checked here (a message would show a secure value).
+    const checkable = Object.fromEntries(Object.entries(provider)
+        .filter(([name, value]) => value.trim() !== "" && !raw.secretKeys?.includes(`gcp:${name}`)));
+    const providerResult = providerConfigSchema.partial().safeParse(checkable);
+    if (!providerResult.success) {
+        problems.push(...providerResult.error.issues.flatMap((issue) => describeIssue("gcp", issue)));
+    }
 
     const own: Record<string, unknown> = {};
+    const secureKeys = new Set<string>();
     for (const [key, value] of Object.entries(raw.values)) {
         if (!key.startsWith(`${ns}:`)) {
             continue;
         }
         const name = key.slice(ns.length + 1);
         if (raw.secretKeys?.includes(key)) {
-            // Secret values never go into resource inputs or state: they belong in Secret Manager.
-            problems.push(`${key}: is a secure value; this program never writes secret values into resources. ` +
-                `Store it in Secret Manager and map it under ${ns}:secrets`);
+            // Secret values never go into resource inputs or state: they belong in Secret Manager. The key is not
+            // validated further (a message could show a decrypted value) nor reported missing.
+            problems.push(...secureValueProblems(ns, key, raw));
+            secureKeys.add(name);
             continue;
         }
         own[name] = parseConfigValue(value);
@@ -327,12 +418,27 @@ export function parseStagingPlan(raw: RawStackConfig): StagingPlan {
 
     const result = stackConfigSchema.safeParse(own, { reportInput: true });
     if (!result.success) {
-        problems.push(...result.error.issues.flatMap((issue) => describeIssue(ns, issue)));
+        const issues = result.error.issues.filter((issue) => !secureKeys.has(String(issue.path[0])));
+        problems.push(...issues.flatMap((issue) => describeIssue(ns, issue)));
     }
     if (problems.length > 0 || !result.success) {
-        throw new StackConfigError(problems);
+        throw new StackConfigError(problems, raw.stackFile);
     }
-    return toPlan(result.data, project, region);
+    return toPlan(result.data, provider.project, provider.region);
+}
+
+/** One problem per secure value under `key`, at its exact path when known, with the fix. */
+function secureValueProblems(ns: string, key: string, raw: RawStackConfig): string[] {
+    const known = (raw.securePaths ?? []).filter((p) => p === key || p.startsWith(`${key}.`) || p.startsWith(`${key}[`));
+    const file = raw.stackFile ?? "the stack file";
+    return (known.length > 0 ? known : [key]).map((where) => {
+        const envName = where.startsWith(`${ns}:service.env.`) ? where.slice(`${ns}:service.env.`.length) : undefined;
+        const mapping = envName && ENV_LIMITS.nameRe.test(envName)
+            ? `map it as ${ns}:secrets.${envName} {secretId, version, mode}`
+            : `map it under ${ns}:secrets`;
+        return `${where}: is a secure value; this program never writes secret values into resources. ` +
+            `Remove it from ${file}, store it in Secret Manager and ${mapping}`;
+    });
 }
 
 /** Structured config arrives as JSON text; plain values as strings. */
@@ -378,9 +484,8 @@ function describeIssue(ns: string, issue: z.core.$ZodIssue): string[] {
         const known = knownKeysAt(stackConfigSchema, path);
         return issue.keys.map((key) => {
             const where = keyName(ns, [...path, key]);
-            const suggestion = known.length > 0 ? closest(key, known) : undefined;
-            const hint = suggestion && distance(key, suggestion) <= Math.max(2, Math.floor(key.length / 3))
-                ? `did you mean "${suggestion}"? ` : "";
+            const suggestion = didYouMean(key, known);
+            const hint = suggestion ? `did you mean "${suggestion}"? ` : "";
             return `${where}: unknown key; ${hint}known keys here: ${known.join(", ")}`;
         });
     }

@@ -10,6 +10,7 @@ import { RuntimeIdentity } from "./runtime-identity";
 import { ServiceImage } from "./service-image";
 import { ServiceSecrets } from "./service-secrets";
 import { VpcEgress } from "./vpc-egress";
+import { readStackConfig, stackConflicts } from "../tools/stack-config";
 
 /** The stack outputs. */
 export interface StagingOutputs {
@@ -34,21 +35,47 @@ export interface ProgramOptions {
     projectDir: string;
 }
 
-/** Reads the stack's config from the Pulumi runtime and validates it into a plan (throws StackConfigError). */
+/**
+ * Reads the stack's config from the Pulumi runtime and validates it into a plan (throws StackConfigError). The
+ * stack file itself is read only for what the runtime does not say: where a secure value sits inside a structured
+ * key, and which other stack files claim the same service or connector (warnings, never failures).
+ */
 export function loadStagingPlan(options: ProgramOptions): StagingPlan {
+    const stack = pulumi.getStack();
+    const stackFile = `Pulumi.${stack}.yaml`;
+    // Through the engine, `pulumi preview`/`up` shows these as warnings. Without one (under mocks: the offline
+    // check, tests) the SDK would print them straight to stderr, past the caller's own report: callers there ask
+    // stackConflicts themselves.
+    if (pulumi.runtime.getEngine() !== undefined) {
+        for (const warning of stackConflicts(options.projectDir, stack)) {
+            void pulumi.log.warn(warning);
+        }
+    }
     const values = pulumi.runtime.allConfig();
+    const secretKeys = Object.keys(values).filter(isConfigSecret);
     const plan = parseStagingPlan({
         namespace: pulumi.getProject(),
         values,
-        secretKeys: Object.keys(values).filter(isConfigSecret),
+        secretKeys,
+        securePaths: secretKeys.length > 0 ? securePathsInStackFile(options.projectDir, stack) : [],
+        stackFile,
     });
     if (plan.image.kind === "build") {
         const problems = buildContextProblems(options.projectDir, plan.image);
         if (problems.length > 0) {
-            throw new StackConfigError(problems.map((p) => `${pulumi.getProject()}:image.build.${p.field}: ${p.message}`));
+            throw new StackConfigError(problems.map((p) => `${pulumi.getProject()}:image.build.${p.field}: ${p.message}`), stackFile);
         }
     }
     return plan;
+}
+
+/** Where the stack file's secure values are; none when it cannot be read (config can come from elsewhere). */
+function securePathsInStackFile(projectDir: string, stack: string): string[] {
+    try {
+        return readStackConfig(projectDir, stack).securePaths;
+    } catch {
+        return [];
+    }
 }
 
 /** Declares the whole staging environment from a validated plan. */

@@ -26,6 +26,8 @@ export const CLOUD_RUN_DOCS = {
     gpu: "https://cloud.google.com/run/docs/configuring/services/gpu",
     jobEnv: "https://cloud.google.com/run/docs/configuring/jobs/environment-variables",
     cloudSql: "https://cloud.google.com/sql/docs/postgres/connect-run",
+    /** Pricing, whose "Regional price tiers" list every region Cloud Run runs in (CLOUD_RUN_REGION_TIERS). */
+    pricing: "https://cloud.google.com/run/pricing",
 } as const;
 
 // ---------------------------------------------------------------------------------------------------
@@ -573,6 +575,29 @@ export function cidrPrefixLength(value: unknown): number | undefined {
         return undefined;
     }
     return Number(match[5]);
+}
+
+/** An IPv4 CIDR range taken apart: the network address it names, and whether the given address had host bits set. */
+export interface Ipv4Cidr {
+    prefixLength: number;
+    /** The network address with the prefix ("10.8.0.5/28" -> "10.8.0.0/28"). */
+    network: string;
+    /** True when the address is not the network address (bits set below the prefix). */
+    hostBitsSet: boolean;
+}
+
+/** Parses an IPv4 CIDR ("10.8.0.5/28"). Undefined when it is not one. */
+export function parseIpv4Cidr(value: unknown): Ipv4Cidr | undefined {
+    const prefixLength = cidrPrefixLength(value);
+    if (prefixLength === undefined) {
+        return undefined;
+    }
+    // Arithmetic, not bitwise operators: JavaScript's are signed 32-bit, and 10.x.x.x and above overflow them.
+    const address = (value as string).split("/")[0].split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+    const hostCount = 2 ** (32 - prefixLength);
+    const network = address - (address % hostCount);
+    const octets = [3, 2, 1, 0].map((i) => Math.floor(network / 256 ** i) % 256);
+    return { prefixLength, network: `${octets.join(".")}/${prefixLength}`, hostBitsSet: network !== address };
 }
 
 /** Every way a connector's name, range, sizing or machine type breaks the limits. */

@@ -2,9 +2,12 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
 import { parseStagingPlan } from "../../infra/config";
+import { CLOUD_RUN_REGIONS } from "../../policies/lib/cloud-run-limits";
 import { NS, PROJECT_DIR, editKey, runStaging, stagingConfig } from "../helpers/program-harness";
-import { StackConfigMap } from "../../tools/stack-config";
+import { RunResult, runProgramUnderMocks } from "../../tools/program-runner";
+import { StackConfigMap, readStackConfig, stackConflicts, toConfigMap } from "../../tools/stack-config";
 
 /** Runs the program with a broken config; returns the error message after checking nothing was registered. */
 async function failingRun(config: StackConfigMap): Promise<string> {
@@ -15,6 +18,73 @@ async function failingRun(config: StackConfigMap): Promise<string> {
 }
 
 const service = (edit: (s: any) => any) => editKey(stagingConfig(), `${NS}:service`, edit);
+
+/** The staging config with one plain value replaced. */
+function withValue(key: string, value: string): StackConfigMap {
+    const base = stagingConfig();
+    return { ...base, values: { ...base.values, [key]: value } };
+}
+
+/** parseStagingPlan's error message for a config, or "" when it parses. */
+function parseProblems(config: StackConfigMap): string {
+    try {
+        parseStagingPlan({ namespace: NS, values: config.values, secretKeys: config.secretKeys, securePaths: config.securePaths, stackFile: `Pulumi.${config.stack}.yaml` });
+        return "";
+    } catch (e) {
+        return (e as Error).message;
+    }
+}
+
+/** Pulumi.staging.yaml's `config:` section, parsed, to edit into other stack files. */
+function stagingStackConfig(): Record<string, any> {
+    return parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.staging.yaml"), "utf8")).config;
+}
+
+/**
+ * A project directory holding this project's Pulumi.yaml and app, one Pulumi.<stack>.yaml per entry (staging's
+ * config, edited), and an entry module that runs the real staging program with that directory as its project.
+ */
+function tempProject(stacks: Record<string, (config: Record<string, any>) => void>): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
+    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.symlinkSync(path.join(PROJECT_DIR, "app"), path.join(dir, "app"));
+    for (const [stack, edit] of Object.entries(stacks)) {
+        const config = stagingStackConfig();
+        edit(config);
+        fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), stringifyYaml({ config }));
+    }
+    const staging = JSON.stringify(path.join(PROJECT_DIR, "infra", "staging"));
+    fs.writeFileSync(path.join(dir, "index.js"), `module.exports = require(${staging}).stagingProgram({ projectDir: __dirname });\n`);
+    return dir;
+}
+
+/**
+ * Previews a stack of a tempProject under mocks; returns the run and what the program sent to pulumi.log.warn and
+ * console.warn. `engine`: pretend an engine is attached (as in `pulumi preview`); under mocks there is none.
+ */
+async function previewInProject(dir: string, stack: string, options: { engine?: boolean } = {}): Promise<{ result: RunResult; logged: string[]; printed: string[] }> {
+    const config = readStackConfig(dir, stack);
+    const logged: string[] = [];
+    const printed: string[] = [];
+    const sdk = require("@pulumi/pulumi") as { runtime: { getEngine: () => unknown }; log: { warn: (message: string) => Promise<void> } };
+    const originals = { getEngine: sdk.runtime.getEngine, warn: sdk.log.warn, consoleWarn: console.warn };
+    if (options.engine) {
+        sdk.runtime.getEngine = () => ({});
+    }
+    sdk.log.warn = async (message) => void logged.push(message);
+    console.warn = (...args: unknown[]) => void printed.push(args.map(String).join(" "));
+    try {
+        const result = await runProgramUnderMocks({
+            programPath: path.join(dir, "index.js"), project: config.project, stack, preview: true,
+            config: config.values, secretKeys: config.secretKeys,
+        });
+        return { result, logged, printed };
+    } finally {
+        sdk.runtime.getEngine = originals.getEngine;
+        sdk.log.warn = originals.warn;
+        console.warn = originals.consoleWarn;
+    }
+}
 
 describe("stack config errors: fail before any resource, naming the key", () => {
     it("garbage memory", async () => {
@@ -154,7 +224,141 @@ describe("stack config errors: fail before any resource, naming the key", () => 
         expect(lines.map((l) => l.split(":").slice(0, 2).join(":"))).to.have.members([
             `  - ${NS}:service.port`, `  - ${NS}:service.resources.cpu`, `  - ${NS}:service.resources.memory`, `  - ${NS}:service.ingress`,
         ]);
-        expect(message).to.match(/^Invalid stack config: 4 problems/);
+        expect(message).to.match(/^Invalid stack config in Pulumi\.staging\.yaml: 4 problems/);
+    });
+
+    describe("gcp:project and gcp:region", () => {
+        it("a project's name instead of its ID: the rules it breaks, in words, and the fix", async () => {
+            const message = await failingRun(withValue("gcp:project", "ACME Backend!"));
+            expect(message).to.match(/^Invalid stack config in Pulumi\.staging\.yaml: 1 problem\n/);
+            expect(message).to.include('gcp:project: "ACME Backend!" is not a project ID (it has uppercase letters; it has " ", "!"); ' +
+                "a project ID is 6 to 30 characters of lowercase letters, digits and hyphens, starting with a letter and not ending with a hyphen. " +
+                "Use the project's ID, not its name (`gcloud projects list` shows both): `pulumi config set gcp:project <project-id>`");
+        });
+
+        it("Google's project ID rules: 6 to 30 characters, starts with a letter, no trailing hyphen", () => {
+            const problems = (id: string) => parseProblems(withValue("gcp:project", id));
+            for (const valid of ["abcdef", `a${"b".repeat(29)}`, "acme-backend-2"]) {
+                expect(problems(valid), valid).to.equal("");
+            }
+            expect(problems("abcde")).to.include("(it is 5 characters long)");
+            expect(problems(`a${"b".repeat(30)}`)).to.include("(it is 31 characters long)");
+            expect(problems("1acme-backend")).to.include("(it does not start with a letter)");
+            expect(problems("acme-backend-")).to.include("(it ends with a hyphen)");
+            expect(problems("acme_backend")).to.include('(it has "_")');
+        });
+
+        it("a region Cloud Run does not run in: did you mean, and where the list comes from", async () => {
+            const message = await failingRun(withValue("gcp:region", "europe-west99"));
+            expect(message).to.include('gcp:region: "europe-west99" is not a region Cloud Run runs in; did you mean "europe-west9"? ' +
+                "Cloud Run's regions are CLOUD_RUN_REGION_TIERS in policies/lib/cloud-run-limits.ts, from https://cloud.google.com/run/pricing; " +
+                "if Cloud Run has added this region since, add it there with its price tier");
+            expect(parseProblems(withValue("gcp:region", "mars-north1"))).to.include('"mars-north1" is not a region').and.not.include("did you mean");
+        });
+
+        it("every region in the table is accepted", () => {
+            for (const region of CLOUD_RUN_REGIONS) {
+                expect(parseProblems(withValue("gcp:region", region)), region).to.equal("");
+            }
+        });
+    });
+
+    it("a connector range given by a host address names its network address", async () => {
+        const message = await failingRun(editKey(stagingConfig(), `${NS}:vpc`, (v) => ({
+            ...v, createConnector: { ...v.createConnector, ipCidrRange: "10.8.0.5/28" },
+        })));
+        expect(message).to.include(`${NS}:vpc.createConnector.ipCidrRange: ipCidrRange has host bits set; the network address is 10.8.0.0/28: ` +
+            'use 10.8.0.0/28 if it is unused, or another unused /28; got "10.8.0.5/28"');
+    });
+
+    describe("a secure value inside a structured key", () => {
+        const withSecureToken = (config: Record<string, any>) => {
+            config[`${NS}:service`].env.API_TOKEN = { secure: "v1:CIPHERTEXTdoNotPrint==" };
+        };
+
+        it("is named by its exact key path, and nothing is reported missing", () => {
+            const config = stagingStackConfig();
+            withSecureToken(config);
+            const map = toConfigMap(NS, "staging", parseYaml(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")).config, config);
+            expect(map.securePaths).to.deep.equal([`${NS}:service.env.API_TOKEN`]);
+            const message = parseProblems(map);
+            expect(message).to.match(/^Invalid stack config in Pulumi\.staging\.yaml: 1 problem\n/);
+            expect(message).to.include(`${NS}:service.env.API_TOKEN: is a secure value; this program never writes secret values into resources. ` +
+                `Remove it from Pulumi.staging.yaml, store it in Secret Manager and map it as ${NS}:secrets.API_TOKEN {secretId, version, mode}`);
+            expect(message).to.not.include("missing");
+            expect(message).to.not.include("CIPHERTEXT");
+        });
+
+        it("the program finds the path in the stack file (the runtime names only the top-level key)", async () => {
+            const dir = tempProject({ staging: withSecureToken });
+            try {
+                const { result } = await previewInProject(dir, "staging");
+                expect(result.resources).to.deep.equal([]);
+                expect(result.error?.message).to.include(`${NS}:service.env.API_TOKEN: is a secure value`);
+                expect(result.error?.message).to.not.include("missing");
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+    });
+
+    describe("another stack file claiming the same service or connector (warnings)", () => {
+        const ownNames = (config: Record<string, any>) => {
+            config[`${NS}:service`].name = "backend-pr-1";
+            config[`${NS}:vpc`].createConnector.name = "backend-pr-1";
+            config[`${NS}:vpc`].createConnector.ipCidrRange = "10.8.0.16/28";
+        };
+
+        it("a per-PR stack copied unchanged from staging: each key, both files", () => {
+            const dir = tempProject({ staging: () => undefined, "pr-1": () => undefined });
+            try {
+                const warnings = stackConflicts(dir, "pr-1");
+                expect(warnings).to.deep.equal([
+                    `Pulumi.pr-1.yaml and Pulumi.staging.yaml both set ${NS}:service.name to "backend" (project acme-backend-staging, region europe-west1): ` +
+                        "both stacks would deploy the same Cloud Run service; give one of the stacks its own value (README: Add another stack)",
+                    `Pulumi.pr-1.yaml and Pulumi.staging.yaml both set ${NS}:vpc.createConnector.name to "backend-staging" (project acme-backend-staging, region europe-west1): ` +
+                        "both stacks would create the same VPC connector; give one of the stacks its own value (README: Add another stack)",
+                    `Pulumi.pr-1.yaml and Pulumi.staging.yaml both set ${NS}:vpc.createConnector.ipCidrRange to "10.8.0.0/28" (project acme-backend-staging, network staging-vpc): ` +
+                        "two connectors on one network cannot share a range; give one of the stacks its own value (README: Add another stack)",
+                ]);
+                expect(stackConflicts(dir, "staging")).to.have.length(3);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
+        it("no warning once the copy has its own names and range, or deploys to another project", () => {
+            const dir = tempProject({
+                staging: () => undefined,
+                "pr-1": ownNames,
+                prod: (config) => (config["gcp:project"] = "acme-backend-prod"),
+            });
+            try {
+                expect(stackConflicts(dir, "pr-1")).to.deep.equal([]);
+                expect(stackConflicts(dir, "prod")).to.deep.equal([]);
+                fs.writeFileSync(path.join(dir, "Pulumi.broken.yaml"), "config: [unclosed\n");
+                expect(stackConflicts(dir, "staging"), "an unreadable stack file is skipped").to.deep.equal([]);
+                expect(stackConflicts(dir, "missing")).to.deep.equal([]);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
+
+        it("the program warns through the engine (pulumi.log.warn) and still deploys; under mocks it leaves them to the caller", async () => {
+            const dir = tempProject({ staging: () => undefined, "pr-1": () => undefined });
+            try {
+                const withEngine = await previewInProject(dir, "pr-1", { engine: true });
+                expect(withEngine.result.error).to.equal(undefined);
+                expect(withEngine.result.resources.length).to.be.greaterThan(0);
+                expect(withEngine.logged).to.deep.equal(stackConflicts(dir, "pr-1")).and.to.have.length(3);
+                // No engine (the offline check, tests): nothing goes past the caller's own report to stderr.
+                const mocked = await previewInProject(dir, "pr-1");
+                expect(mocked.result.error).to.equal(undefined);
+                expect([...mocked.logged, ...mocked.printed]).to.deep.equal([]);
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        });
     });
 
     describe("build context (Docker's .dockerignore rules)", () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import {
-    DEFAULT_STARTUP_PROBE, MAX_STARTUP_BUDGET_SECONDS, connectorProblems, parseCpu, parseDurationSeconds, parseMemoryMiB,
+    DEFAULT_STARTUP_PROBE, MAX_STARTUP_BUDGET_SECONDS, connectorProblems, parseCpu, parseDurationSeconds, parseIpv4Cidr, parseMemoryMiB,
     gpuProblems, parseSecretName, probeBoundProblems, resourceProblems, startupProbeBoundProblems, startupWindowSeconds,
 } from "../../policies/lib/cloud-run-limits";
 
@@ -138,6 +138,20 @@ describe("Cloud Run limits (the one table config and policies share)", () => {
         it("names each bad field", () => {
             const problems = connectorProblems({ name: "1bad", ipCidrRange: "10.8.0.0/24", minInstances: 1, maxInstances: 11, machineType: "n2-standard-2" });
             expect(problems.map((p) => p.field)).to.have.members(["name", "ipCidrRange", "minInstances", "maxInstances", "machineType"]);
+        });
+
+        it("finds a CIDR's network address and whether host bits are set (no 32-bit overflow above 128.0.0.0)", () => {
+            const network = (range: string) => {
+                const cidr = parseIpv4Cidr(range);
+                return cidr && [cidr.network, cidr.hostBitsSet];
+            };
+            expect(network("10.8.0.5/28")).to.deep.equal(["10.8.0.0/28", true]);
+            expect(network("10.8.0.16/28")).to.deep.equal(["10.8.0.16/28", false]);
+            expect(network("192.168.1.17/28")).to.deep.equal(["192.168.1.16/28", true]);
+            expect(network("255.255.255.255/28")).to.deep.equal(["255.255.255.240/28", true]);
+            expect(network("10.8.0.5/32")).to.deep.equal(["10.8.0.5/32", false]);
+            expect(network("172.16.5.4/0")).to.deep.equal(["0.0.0.0/0", true]);
+            expect([network("10.8.0.0"), network("10.8.0.256/28"), network("10.8.0.0/33")]).to.deep.equal([undefined, undefined, undefined]);
         });
 
         it("checks throughput sizing in steps of 100 with max above min", () => {

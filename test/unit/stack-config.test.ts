@@ -22,6 +22,15 @@ describe("stack config reader (Pulumi.yaml + Pulumi.<stack>.yaml)", () => {
         expect(map.values["proj:token"]).to.equal(SECURE_PLACEHOLDER);
     });
 
+    it("names each secure value's exact key path, as `pulumi config --path` writes it", () => {
+        const map = toConfigMap("proj", "s", {}, {
+            "proj:db": { password: { secure: "AAABAxyz" } }, "proj:token": { secure: "AAABAabc" },
+            "proj:list": ["plain", { secure: "AAABAdef" }], "proj:labels": { "a.b": { secure: "AAABAghi" } }, "proj:plain": { a: 1 },
+        });
+        expect(map.securePaths).to.deep.equal(["proj:db.password", "proj:token", "proj:list[1]", 'proj:labels["a.b"]']);
+        expect(map.secretKeys).to.deep.equal(["proj:db", "proj:token", "proj:list", "proj:labels"]);
+    });
+
     it("names the missing stack file and the stacks that exist", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proj-"));
         try {
