@@ -113,6 +113,8 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         const doc = JSON.parse(run.stdout);
         expect(outputSchemaErrors(doc)).to.deep.equal([]);
         expect(doc.passed).to.equal(false);
+        // A copy of staging deploys the same service: a warning, not a violation (issue 11, problem 5).
+        expect(doc.warnings.join("\n")).to.include(`Pulumi.${lowResources}.yaml and Pulumi.staging.yaml both set cloudrun-staging:service.name to "backend"`);
         const mandatory = doc.diagnostics.filter((d: any) => d.level === "mandatory");
         expect(mandatory.map((d: any) => d.policy)).to.include("cloudrun-service-resource-floor");
         const floor = mandatory.find((d: any) => d.policy === "cloudrun-service-resource-floor");

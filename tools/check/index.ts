@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { PolicyPackConfig, PolicyPackProcess, launchPolicyPack, type AnalyzerResource } from "../analyzer";
-import { readStackConfig } from "../stack-config";
+import { readStackConfig, stackConflicts } from "../stack-config";
 import { splitPropertyPath } from "../../policies/lib/findings";
 import type { ConfigSources } from "../../infra/config-sources";
 import { CheckReport, Finding, ReportResource, errorJson, findingOf, summarize, toJson, toSarif, toText } from "./report";
@@ -150,6 +150,8 @@ interface Subject {
     resources(): Promise<{ checked: AnalyzerResource[]; outputs: AnalyzerResource[]; configSources?: ReadonlyMap<string, ConfigSources> }>;
     /** Finds config keys in the stack file (programs only). */
     locator?: StackFileLocator;
+    /** Not violations: e.g. another stack file that would deploy the same service, connector or range. */
+    warnings: string[];
 }
 
 async function check(options: CheckOptions): Promise<number> {
@@ -191,7 +193,7 @@ async function check(options: CheckOptions): Promise<number> {
             resources: checked,
             findings,
             policies: pack.info.policies,
-            warnings: [],
+            warnings: subject.warnings,
             subjectFile: subject.file,
         };
         process.stdout.write(
@@ -236,6 +238,7 @@ function programSubject(options: CheckOptions, stack: string): Subject {
         config: stackConfig.values,
         file: path.relative(process.cwd(), stackFile) || stackFile,
         locator: new StackFileLocator(fs.readFileSync(stackFile, "utf8"), stackConfig.project),
+        warnings: stackConflicts(options.projectDir, stack),
         resources: async () => {
             options.loadSdk();
             const configSources = require("../../infra/config-sources") as typeof import("../../infra/config-sources");
@@ -281,6 +284,7 @@ function exportSubject(file: string): Subject {
         stack: exported.stack,
         dryRun: false,
         file: path.relative(process.cwd(), path.resolve(file)) || file,
+        warnings: [],
         resources: async () => ({ checked: exported.checked, outputs: exported.outputs }),
     };
 }
