@@ -181,8 +181,8 @@ describe("policy config errors (--policy-pack-config), as the check reports them
         it("an unknown name with settings but no level is an error (the engine's too), at the name, with the suggestion", function () {
             const text = '{\n  "cloudrun-resource-floor": { "minCpu": 4 }\n}';
             expect(configErrorText(text).split("\n")[1]).to.equal(
-                `  ${at(text, '"cloudrun-resource-floor"')}: cloudrun-resource-floor is not a policy of this pack, and an entry for a policy the pack does not have needs an enforcementLevel; ` +
-                'did you mean "cloudrun-service-resource-floor"?');
+                `  ${at(text, '"cloudrun-resource-floor"')}: cloudrun-resource-floor sets properties but no enforcement level, and the pack has no policy ` +
+                'of that name, so pulumi preview fails on it (invalid enforcement level ""); did you mean "cloudrun-service-resource-floor"?');
         });
     });
 });

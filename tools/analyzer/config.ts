@@ -99,7 +99,11 @@ export function reconcilePolicyConfig(
                 `the engine fails to configure the pack with invalid enforcement level ""${didYouMean(name, names)}`),
             levelless.map((name) => ({
                 path: [name], about: "name",
-                words: `is not a policy of this pack, and an entry for a policy the pack does not have needs an enforcementLevel${didYouMean(name, names)}`,
+                words: name === "all"
+                    ? `sets properties but no enforcement level: "all" takes only a level (e.g. "all": "advisory"), so pulumi preview fails on it ` +
+                        `(invalid enforcement level ""); put settings under each policy's own name`
+                    : `sets properties but no enforcement level, and the pack has no policy of that name, so pulumi preview fails on it ` +
+                        `(invalid enforcement level "")${didYouMean(name, names)}`,
             })));
     }
     const problems = policies.flatMap((p) => schemaProblems(p, result[p.name]?.properties ?? {}));
