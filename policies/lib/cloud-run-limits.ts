@@ -443,6 +443,8 @@ export const JOB_RESERVED_ENV_NAMES: readonly string[] = [
 
 /** Env variable names and sizes Cloud Run accepts. */
 export const ENV_LIMITS = { nameRe: /^[A-Za-z_][A-Za-z0-9_]*$/, maxVariables: 1000, maxValueLength: 32768 } as const;
+/** ENV_LIMITS.nameRe in words, for errors. */
+export const ENV_NAME_WORDS = 'an env variable name such as "DATABASE_URL" (letters, digits and "_", not starting with a digit)';
 
 /** The role a runtime service account needs on each secret it reads. */
 export const SECRET_ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
@@ -464,6 +466,9 @@ export const SECRET_VERSION_LATEST = "latest";
 const SECRET_PATH_RE = /^projects\/([^/]+)\/(?:locations\/([^/]+)\/)?secrets\/([^/]+)$/;
 /** A JSON-schema pattern for a secret named bare or by path (policy config such as externalSecrets). */
 export const SECRET_NAME_PATTERN = `^(${inner(SECRET_LIMITS.idRe)}|projects/[^/]+/(locations/[^/]+/)?secrets/${inner(SECRET_LIMITS.idRe)})$`;
+/** SECRET_NAME_PATTERN in words, for errors. */
+export const SECRET_NAME_WORDS = 'a secret id such as "db-url" (1-255 letters, digits, "-" or "_"), or its path ' +
+    '"projects/<project>/secrets/<id>" or "projects/<project>/locations/<region>/secrets/<id>"';
 
 
 /** A secret named bare ("db-url") or by path ("projects/p/secrets/db-url"; regional: "projects/p/locations/l/secrets/db-url"). */
@@ -541,6 +546,9 @@ export const CONNECTOR_LIMITS = {
 
 /** A JSON-schema pattern for a connector named bare or by id (policy config such as externalConnectors). */
 export const CONNECTOR_REF_PATTERN = `^(${inner(CONNECTOR_LIMITS.nameRe)}|projects/[^/]+/locations/[^/]+/connectors/${inner(CONNECTOR_LIMITS.nameRe)})$`;
+/** CONNECTOR_REF_PATTERN in words, for errors. */
+export const CONNECTOR_REF_WORDS = 'a connector name such as "backend-egress" (2-25 lowercase letters, digits or hyphens, starting with a letter, ' +
+    'not ending with a hyphen), or its id "projects/<project>/locations/<region>/connectors/<name>"';
 
 /** Egress settings for VPC access. */
 export const VPC_EGRESS_VALUES = ["ALL_TRAFFIC", "PRIVATE_RANGES_ONLY"] as const;

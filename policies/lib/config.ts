@@ -22,6 +22,14 @@ export interface PolicyConfig<T extends Record<string, ConfigValue>> {
     read(args: { getConfig<C extends object>(): C }): T;
 }
 
+/**
+ * A string that must match `pattern`, with what that means in words as the schema's description: the engine's
+ * error shows only the regex, the offline check and `read` show the words ("a secret id such as \"db-url\"").
+ */
+export function patternedString(pattern: string, words: string): PolicyConfigJSONSchema {
+    return { type: "string", pattern, description: words };
+}
+
 /** A configured value the policy cannot use. Thrown, so the run fails instead of checking with a default. */
 export class PolicyConfigValueError extends Error {
     constructor(policy: string, problems: readonly string[]) {

@@ -3,8 +3,8 @@
  * The connector a service references must be a Connector created in this stack, in the service's project
  * and region, or be declared as managed elsewhere.
  */
-import { CLOUD_RUN_DOCS, CONNECTOR_REF_PATTERN } from "../lib/cloud-run-limits";
-import { definePolicyConfig } from "../lib/config";
+import { CLOUD_RUN_DOCS, CONNECTOR_REF_PATTERN, CONNECTOR_REF_WORDS } from "../lib/cloud-run-limits";
+import { definePolicyConfig, patternedString } from "../lib/config";
 import {
     ConnectorRef, connectorRefText, connectorRefsMatch, connectorRegion, connectorResourceRef, isConnectorSet, parseConnectorRef,
 } from "../lib/connector-refs";
@@ -19,7 +19,7 @@ import { WorkloadView } from "../lib/workload";
 const config = definePolicyConfig("cloudrun-connector-in-stack", {
     externalConnectors: {
         type: "array",
-        items: { type: "string", pattern: CONNECTOR_REF_PATTERN },
+        items: patternedString(CONNECTOR_REF_PATTERN, CONNECTOR_REF_WORDS),
         default: [] as string[],
         description: "Connectors managed outside this stack: a name or projects/<p>/locations/<r>/connectors/<name>.",
     },

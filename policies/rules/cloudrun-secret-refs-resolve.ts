@@ -3,8 +3,8 @@
  * pool reads must be a Secret Manager secret (global or regional) created in this stack, or declared as
  * managed elsewhere.
  */
-import { CLOUD_RUN_DOCS, SECRET_NAME_PATTERN, SecretName, parseSecretName } from "../lib/cloud-run-limits";
-import { definePolicyConfig } from "../lib/config";
+import { CLOUD_RUN_DOCS, SECRET_NAME_PATTERN, SECRET_NAME_WORDS, SecretName, parseSecretName } from "../lib/cloud-run-limits";
+import { definePolicyConfig, patternedString } from "../lib/config";
 import { adviseUndecided } from "../lib/findings";
 import { PropNode } from "../lib/props";
 import { PackStackPolicy } from "../lib/pack-policy";
@@ -15,7 +15,7 @@ import { cloudRunWorkloadsIn, stackResources } from "../lib/stack-graph";
 const config = definePolicyConfig("cloudrun-secret-refs-resolve", {
     externalSecrets: {
         type: "array",
-        items: { type: "string", pattern: SECRET_NAME_PATTERN },
+        items: patternedString(SECRET_NAME_PATTERN, SECRET_NAME_WORDS),
         default: [] as string[],
         description: "Secrets managed outside this stack (\"<id>\", \"projects/<p>/secrets/<id>\" or a regional path) that workloads may reference.",
     },

@@ -3,8 +3,8 @@
  * revision missing CLICKHOUSE_URL crash-looped. Each required variable must be on a service's ingress
  * container and come from Secret Manager.
  */
-import { CLOUD_RUN_DOCS } from "../lib/cloud-run-limits";
-import { definePolicyConfig } from "../lib/config";
+import { CLOUD_RUN_DOCS, ENV_LIMITS, ENV_NAME_WORDS } from "../lib/cloud-run-limits";
+import { definePolicyConfig, patternedString } from "../lib/config";
 import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
 import { asString, isAbsent, isPresent, isUnknown, zeroAsAbsent } from "../lib/props";
@@ -14,7 +14,7 @@ import { ContainerView, EnvVarView, WorkloadView } from "../lib/workload";
 const config = definePolicyConfig("cloudrun-service-required-secret-env", {
     requiredSecretEnv: {
         type: "array",
-        items: { type: "string", pattern: "^[A-Za-z_][A-Za-z0-9_]*$" },
+        items: patternedString(ENV_LIMITS.nameRe.source, ENV_NAME_WORDS),
         uniqueItems: true,
         default: ["DATABASE_URL", "REDIS_URL", "CLICKHOUSE_URL"],
         description: "Env variables the ingress container must have, each from a Secret Manager reference (valueSource.secretKeyRef).",

@@ -26,7 +26,9 @@ const config = definePolicyConfig("cloudrun-service-resource-floor", {
         type: "string",
         default: "2Gi",
         pattern: POSITIVE_MEMORY_PATTERN,
-        description: `Smallest memory limit the main container may declare, as a positive quantity such as "2Gi" (at most ${formatMiB(MEMORY_LIMITS_MIB.max)}).`,
+        // Form first: an error about the pattern quotes this description.
+        description: `A positive memory quantity such as "2Gi" or "512Mi" (at most ${formatMiB(MEMORY_LIMITS_MIB.max)}): ` +
+            "the smallest memory limit the main container may declare.",
     },
     everyContainer: {
         type: "boolean",

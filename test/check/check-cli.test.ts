@@ -227,9 +227,18 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         expect(badFloor.code).to.equal(2);
         expect(badFloor.stderr).to.include(`--policy-pack-config ${badFloorFile}`);
         expect(badFloor.stderr).to.include("cloudrun-service-resource-floor.minCpu is out of range");
-        const badMemory = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson({ "cloudrun-service-resource-floor": { minMemory: "0" } })]);
+        const badMemoryConfig = { "cloudrun-service-resource-floor": { minMemory: "0" } };
+        const badMemoryFile = writeJson(badMemoryConfig);
+        const badMemory = await runCheck(["--stack", "staging", "--policy-pack-config", badMemoryFile]);
         expect(badMemory.code).to.equal(2);
-        expect(badMemory.stderr).to.include("validating policy config: cloud-run-guardrails 0.1.0  cloudrun-service-resource-floor: minMemory: Does not match pattern");
+        // Line 1, at the value's column (the file is one line of JSON).
+        expect(badMemory.stderr).to.include(`${badMemoryFile}:1:${JSON.stringify(badMemoryConfig).indexOf('"0"') + 1}: cloudrun-service-resource-floor.minMemory is not in the form its schema describes: A positive memory quantity`);
+        expect(badMemory.stderr).not.to.include("pattern");
+        // A value only the policy itself can refuse (above Cloud Run's maximum) fails when it runs: the file and the reason, not the pack's trace.
+        const tooMuchFile = writeJson({ "cloudrun-service-resource-floor": { minMemory: "64Gi" } });
+        const tooMuch = await runCheck(["--stack", "staging", "--policy-pack-config", tooMuchFile]);
+        expect(tooMuch.code).to.equal(2);
+        expect(tooMuch.stderr).to.include(`--policy-pack-config ${tooMuchFile}:1:2: invalid policy config for cloudrun-service-resource-floor: minMemory must be a memory quantity up to 32Gi`);
     });
 
     it("exits 2 with one clear line for a missing pack, a malformed export, or neither --stack nor --from-export", async () => {

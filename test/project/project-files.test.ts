@@ -62,6 +62,48 @@ describe("project files load as Pulumi expects", () => {
     });
 });
 
+describe("one Node.js version: engines, .nvmrc, every workflow and the README agree", () => {
+    // Read in each test, so a missing .nvmrc fails these tests, not the whole file.
+    const nvmrcVersion = () => read(".nvmrc").trim();
+    const workflowDir = path.join(ROOT, ".github", "workflows");
+    const workflows = fs.readdirSync(workflowDir).filter((f) => /\.ya?ml$/.test(f));
+
+    it("package.json engines asks for Node 22 or later (@pulumi/pulumi 3.270 requires it), and .nvmrc pins that major", () => {
+        const nvmrc = nvmrcVersion();
+        expect(nvmrc).to.equal("22");
+        expect(JSON.parse(read("package.json")).engines.node).to.equal(`>=${nvmrc}`);
+        const packEngines = JSON.parse(read("policies/package.json")).engines;
+        if (packEngines !== undefined) {
+            expect(packEngines.node).to.equal(`>=${nvmrc}`);
+        }
+    });
+
+    it("every setup-node step in every workflow runs that version, and every job that runs npm sets Node up", () => {
+        const nvmrc = nvmrcVersion();
+        expect(workflows.length).to.be.greaterThan(0);
+        for (const file of workflows) {
+            const workflow = parseYaml(fs.readFileSync(path.join(workflowDir, file), "utf8"));
+            for (const [name, job] of Object.entries(workflow.jobs as Record<string, { steps: any[] }>)) {
+                const setups = job.steps.filter((s) => String(s.uses).startsWith("actions/setup-node@"));
+                if (job.steps.some((s) => /\bnpm\b/.test(String(s.run ?? "")))) {
+                    expect(setups, `${file} ${name}`).to.have.length.greaterThan(0);
+                }
+                for (const setup of setups) {
+                    const version = setup.with?.["node-version-file"] === ".nvmrc" ? nvmrc : String(setup.with?.["node-version"]);
+                    expect(version, `${file} ${name}`).to.equal(nvmrc);
+                }
+            }
+        }
+    });
+
+    it("the README says Node.js 22 LTS is required; no .npmrc makes npm refuse an older Node (npm ci on Node 20 only warns)", () => {
+        expect(read("README.md")).to.contain(`Requires **Node.js ${nvmrcVersion()} LTS** or later`);
+        for (const npmrc of [".npmrc", "policies/.npmrc"].filter((f) => fs.existsSync(path.join(ROOT, f)))) {
+            expect(read(npmrc), npmrc).not.to.match(/^\s*engine-strict\s*=\s*true/m);
+        }
+    });
+});
+
 describe("CI workflow", () => {
     const workflow = parseYaml(read(".github/workflows/staging.yml"));
     const steps = (job: string) => workflow.jobs[job].steps as any[];

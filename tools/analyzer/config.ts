@@ -6,8 +6,9 @@
  *
  * The engine's verdicts are kept exactly: what it rejects fails here with its wording
  * (`validating policy config: <pack> <version>  <policy>: <message>`), what it lets through passes here too.
- * Where it lets through what is probably a mistake (a policy name the pack does not have, a key a schema does not
- * declare), the result carries a warning with a "did you mean".
+ * Each error also says, for people, where in the file it is (a JSON path) and what the value must be in words:
+ * the engine's own lines can show a raw regex. Where the engine lets through what is probably a mistake (a policy
+ * name the pack does not have, a key a schema does not declare), the result carries a warning with a "did you mean".
  */
 import Ajv, { ErrorObject } from "ajv";
 import addFormats from "ajv-formats";
@@ -41,12 +42,30 @@ export interface PackIdentity {
     version: string;
 }
 
-/** Thrown where the engine fails before the program runs; `problems` are the engine's lines, one per error. */
+/** One error in a policy config file, for people: where it is and what the value must be, in words. */
+export interface PolicyConfigProblem {
+    /** JSON path in the file: [policy name, key, array index, ...]. */
+    path: (string | number)[];
+    /** Whether the problem is the entry's name (a policy the pack does not have) rather than its value. */
+    about: "name" | "value";
+    /** What is wrong and what it must be, after the path ("must be an integer, not a string"); never echoes the value. */
+    words: string;
+}
+
+/**
+ * Thrown where the engine fails before the program runs; `problems` are the engine's lines, one per error (the
+ * message), `explained` the same errors for people (see PolicyConfigProblem).
+ */
 export class PolicyConfigError extends Error {
-    constructor(readonly problems: string[]) {
+    constructor(readonly problems: string[], readonly explained: PolicyConfigProblem[] = []) {
         super(problems.join("\n"));
         this.name = "PolicyConfigError";
     }
+}
+
+/** A problem's path as people write it: `cloudrun-secret-refs-resolve.externalSecrets[0]`. */
+export function policyConfigPathText(path: readonly (string | number)[]): string {
+    return path.map((part, i) => (typeof part === "number" ? `[${part}]` : i === 0 ? part : `.${part}`)).join("");
 }
 
 /** The configuration to send (every policy, plus whatever else the file named) and warnings about likely mistakes. */
@@ -73,14 +92,23 @@ export function reconcilePolicyConfig(
     // Configure then fails on the empty level (analyzer_plugin.go) before the program runs.
     const levelless = Object.keys(given).filter((name) => !policies.some((p) => p.name === name) && given[name].enforcementLevel === undefined);
     if (levelless.length > 0) {
-        throw new PolicyConfigError(levelless.map((name) =>
-            `policy config for ${JSON.stringify(name)} sets properties but no enforcement level, and the pack has no policy of that name: ` +
-            `the engine fails to configure the pack with invalid enforcement level ""${didYouMean(name, policies.map((p) => p.name))}`));
+        const names = policies.map((p) => p.name);
+        throw new PolicyConfigError(
+            levelless.map((name) =>
+                `policy config for ${JSON.stringify(name)} sets properties but no enforcement level, and the pack has no policy of that name: ` +
+                `the engine fails to configure the pack with invalid enforcement level ""${didYouMean(name, names)}`),
+            levelless.map((name) => ({
+                path: [name], about: "name",
+                words: name === "all"
+                    ? `sets properties but no enforcement level: "all" takes only a level (e.g. "all": "advisory"), so pulumi preview fails on it ` +
+                        `(invalid enforcement level ""); put settings under each policy's own name`
+                    : `sets properties but no enforcement level, and the pack has no policy of that name, so pulumi preview fails on it ` +
+                        `(invalid enforcement level "")${didYouMean(name, names)}`,
+            })));
     }
-    const problems = policies.flatMap((p) => schemaProblems(p, result[p.name]?.properties ?? {}))
-        .map((problem) => `validating policy config: ${pack.name} ${pack.version}  ${problem}`);
+    const problems = policies.flatMap((p) => schemaProblems(p, result[p.name]?.properties ?? {}));
     if (problems.length > 0) {
-        throw new PolicyConfigError(problems);
+        throw new PolicyConfigError(problems.map((p) => `validating policy config: ${pack.name} ${pack.version}  ${p.engine}`), problems.map((p) => p.explained));
     }
     return { config: result, warnings: likelyMistakes(policies, given) };
 }
@@ -92,18 +120,22 @@ function parsePolicyPackConfig(config: PolicyPackConfig): Record<string, Partial
         let enforcementLevel: EnforcementLevel | undefined;
         let properties: Record<string, unknown> = {};
         if (typeof value === "string") {
-            enforcementLevel = checkedLevel(name, value);
+            enforcementLevel = checkedLevel(name, value, [name]);
         } else if (isPlainObject(value)) {
             const { enforcementLevel: level, ...rest } = value as Record<string, unknown>;
             if (level !== undefined) {
                 if (typeof level !== "string") {
-                    throw new PolicyConfigError([`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(level)} is not a valid enforcement level; must be a string`]);
+                    throw new PolicyConfigError(
+                        [`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(level)} is not a valid enforcement level; must be a string`],
+                        [{ path: [name, "enforcementLevel"], about: "value", words: `must be one of ${LEVELS_TEXT}, not ${article(jsonType(level))}` }]);
                 }
-                enforcementLevel = checkedLevel(name, level);
+                enforcementLevel = checkedLevel(name, level, [name, "enforcementLevel"]);
             }
             properties = rest;
         } else {
-            throw new PolicyConfigError([`parsing ${JSON.stringify(name)}: ${JSON.stringify(value)} is not a valid value; must be a string or object`]);
+            throw new PolicyConfigError(
+                [`parsing ${JSON.stringify(name)}: ${JSON.stringify(value)} is not a valid value; must be a string or object`],
+                [{ path: [name], about: "value", words: `must be an enforcement level (${LEVELS_TEXT}) or an object of settings, not ${article(jsonType(value))}` }]);
         }
         // The engine drops entries that say nothing.
         if (enforcementLevel !== undefined || Object.keys(properties).length > 0) {
@@ -113,9 +145,18 @@ function parsePolicyPackConfig(config: PolicyPackConfig): Record<string, Partial
     return result;
 }
 
-function checkedLevel(name: string, level: string): EnforcementLevel {
+const LEVELS_TEXT = ENFORCEMENT_LEVELS.map((level) => JSON.stringify(level)).join(", ");
+
+function checkedLevel(name: string, level: string, path: (string | number)[]): EnforcementLevel {
     if (!(ENFORCEMENT_LEVELS as readonly string[]).includes(level)) {
-        throw new PolicyConfigError([`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(level)} is not a valid enforcement level`]);
+        throw new PolicyConfigError(
+            [`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(level)} is not a valid enforcement level`],
+            [{
+                path, about: "value",
+                // `"p": "strict"` sets the level directly; `"p": {"enforcementLevel": "strict"}` names it.
+                words: `${path.length === 1 ? "has an enforcement level that does not exist" : "is not an enforcement level"}; ` +
+                    `use one of ${LEVELS_TEXT}${didYouMean(level, ENFORCEMENT_LEVELS)}`,
+            }]);
     }
     return level as EnforcementLevel;
 }
@@ -158,11 +199,12 @@ function applyConfig(base: Record<string, PolicyConfig>, config: Record<string, 
     return result;
 }
 
-// gojsonschema checks formats (email, uri, date-time, ...) too.
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false }));
+// gojsonschema checks formats (email, uri, date-time, ...) too. `verbose` gives each error the schema it broke,
+// whose description says in words what a pattern means.
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false, verbose: true }));
 
-/** validatePolicyConfig in config.go, messages as the engine's validator words them ("field: description"). */
-function schemaProblems(policy: ConfigurablePolicy, properties: Record<string, unknown>): string[] {
+/** validatePolicyConfig in config.go: each error as the engine's validator words it ("field: description") and explained. */
+function schemaProblems(policy: ConfigurablePolicy, properties: Record<string, unknown>): { engine: string; explained: PolicyConfigProblem }[] {
     if (!policy.configSchema) {
         return [];
     }
@@ -175,7 +217,73 @@ function schemaProblems(policy: ConfigurablePolicy, properties: Record<string, u
     }
     const validate = ajv.compile(schema);
     // The engine sorts its error lines (sort.Strings in pkg/engine/update.go).
-    return validate(properties) ? [] : (validate.errors ?? []).map((e) => `${policy.name}: ${engineWording(e, properties)}`).sort();
+    return validate(properties) ? [] : (validate.errors ?? [])
+        .map((e) => ({ engine: `${policy.name}: ${engineWording(e, properties)}`, explained: explained(policy.name, e, properties) }))
+        .sort((a, b) => (a.engine < b.engine ? -1 : a.engine > b.engine ? 1 : 0));
+}
+
+/** One schema error for people: the value's path in the file and what it must be, in words (never the value itself). */
+function explained(policy: string, error: ErrorObject, document: unknown): PolicyConfigProblem {
+    const segments = error.instancePath.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+    // Array indices as numbers, so the path reads externalSecrets[0] and finds the item in the file.
+    const path: (string | number)[] = [policy];
+    segments.forEach((segment, i) => path.push(Array.isArray(valueAt(document, segments.slice(0, i))) ? Number(segment) : segment));
+    const params = error.params as Record<string, unknown>;
+    const schema = (error.parentSchema ?? {}) as JsonSchema;
+    const value = valueAt(document, segments);
+    const plural = (n: unknown, what: string) => `${String(n)} ${what}${n === 1 ? "" : "s"}`;
+    const words = ((): string => {
+        switch (error.keyword) {
+            case "type":
+                return `must be ${String(params.type).split(",").map(article).join(" or ")}, not ${article(jsonType(value))}`;
+            case "required":
+                return `needs "${String(params.missingProperty)}", which is required`;
+            case "minimum":
+                return `must be at least ${String(params.limit)}`;
+            case "exclusiveMinimum":
+                return `must be greater than ${String(params.limit)}`;
+            case "maximum":
+                return `must be at most ${String(params.limit)}`;
+            case "exclusiveMaximum":
+                return `must be less than ${String(params.limit)}`;
+            case "minLength":
+                return params.limit === 1 ? "must not be empty" : `must be at least ${plural(params.limit, "character")} long`;
+            case "maxLength":
+                return `must be at most ${plural(params.limit, "character")} long`;
+            case "pattern":
+                // A pack that describes its patterns is understood; one that does not leaves only the regex.
+                return typeof schema.description === "string"
+                    ? `is not in the form its schema describes: ${schema.description}`
+                    : `does not match the pattern ${String(params.pattern)} (the policy's schema gives no description of it)`;
+            case "format":
+                return `must be a valid ${String(params.format)}`;
+            case "enum": {
+                const allowed = params.allowedValues as unknown[];
+                const strings = allowed.filter((v): v is string => typeof v === "string");
+                return `must be one of ${allowed.map((v) => JSON.stringify(v)).join(", ")}${typeof value === "string" ? didYouMean(value, strings) : ""}`;
+            }
+            case "const":
+                return `must be ${JSON.stringify(params.allowedValue)}`;
+            case "minItems":
+                return `must have at least ${plural(params.limit, "item")}`;
+            case "maxItems":
+                return `must have at most ${plural(params.limit, "item")}`;
+            case "uniqueItems":
+                return `must not repeat an item (items ${String(params.j)} and ${String(params.i)} are the same)`;
+            case "additionalProperties": {
+                const declared = Object.keys((schema.properties ?? {}) as Record<string, unknown>);
+                return `has "${String(params.additionalProperty)}", which is not one of its keys${didYouMean(String(params.additionalProperty), declared)}`;
+            }
+            default:
+                return error.message ?? `breaks its schema's "${error.keyword}"`;
+        }
+    })();
+    return { path, about: "value", words };
+}
+
+/** "a string", "an integer", "an object". */
+function article(type: string): string {
+    return `${/^[aeiou]/.test(type) ? "an" : "a"} ${type}`;
 }
 
 /** gojsonschema's field naming ("minCpu", "externalGrants.0.secret"; the root is dropped) and descriptions. */
@@ -258,11 +366,30 @@ function likelyMistakes(policies: readonly ConfigurablePolicy[], given: Record<s
 }
 
 function didYouMean(word: string, candidates: readonly string[]): string {
+    const suggestion = closestName(word, candidates);
+    return suggestion === undefined ? "" : `; did you mean "${suggestion}"?`;
+}
+
+/**
+ * The candidate `word` most likely meant: the nearest by edit distance if near enough (a typo), else the only
+ * candidate that has each of the word's hyphen-separated parts (a name with a part left out, such as
+ * "cloudrun-resource-floor" or "resource-floor" for "cloudrun-service-resource-floor").
+ */
+export function closestName(word: string, candidates: readonly string[]): string | undefined {
     if (candidates.length === 0) {
-        return "";
+        return undefined;
     }
-    const suggestion = closest(word, candidates as string[]);
-    return distance(word.toLowerCase(), suggestion.toLowerCase()) <= Math.max(2, Math.floor(word.length / 3)) ? `; did you mean "${suggestion}"?` : "";
+    const lower = word.toLowerCase();
+    const nearest = closest(lower, candidates.map((c) => c.toLowerCase()));
+    if (distance(lower, nearest) <= Math.max(2, Math.floor(word.length / 3))) {
+        return candidates.find((c) => c.toLowerCase() === nearest);
+    }
+    const parts = (name: string) => name.toLowerCase().split(/[-_.]/).filter((part) => part !== "");
+    const wanted = parts(word);
+    // A part matches a candidate's part exactly, or with one typo when it is long enough for that to be telling.
+    const partMatches = (part: string, own: string[]) => own.some((o) => o === part || (part.length >= 4 && distance(part, o) <= 1));
+    const containing = candidates.filter((c) => wanted.length > 0 && wanted.every((part) => partMatches(part, parts(c))));
+    return containing.length === 1 ? containing[0] : undefined;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -17,7 +17,7 @@ import { Command, CommanderError, Option } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { PolicyPackConfig, PolicyPackProcess, launchPolicyPack, type AnalyzerResource } from "../analyzer";
+import { PolicyConfigError, PolicyPackProcess, launchPolicyPack, type AnalyzerResource } from "../analyzer";
 import { readStackConfig, stackConflicts } from "../stack-config";
 import { splitPropertyPath } from "../../policies/lib/findings";
 import type { ConfigSources } from "../../infra/config-sources";
@@ -26,6 +26,7 @@ import { StackFileLocator } from "./config-locations";
 import { ColorChoice, useColor } from "./color";
 import { EngineShapeOptions, engineAnalyzeRequests, engineStack } from "../analyzer/engine-shape";
 import { ExportedStack, readStackExport } from "./stack-export";
+import { policyConfigErrorText, policyConfigValueFailure, readPolicyConfig } from "./policy-config";
 
 export const EXIT = { passed: 0, violations: 1, usage: 2 } as const;
 
@@ -155,14 +156,14 @@ interface Subject {
 }
 
 async function check(options: CheckOptions): Promise<number> {
-    const policyConfig = options.policyPackConfig ? readPolicyConfig(options.policyPackConfig) : {};
+    const policyConfig = options.policyPackConfig !== undefined ? guard(() => readPolicyConfig(options.policyPackConfig as string)) : undefined;
     const subject = options.fromExport ? exportSubject(options.fromExport) : programSubject(options, options.stack as string);
     // The pack starts (a separate process) while the program runs in this one. Loading the SDK blocks this
     // process for most of a second, so wait until the pack is actually spawned before starting on the program.
     let spawned: () => void = () => undefined;
     const packSpawned = new Promise<void>((resolve) => (spawned = resolve));
     const packLaunch = launchPolicyPack(options.packDir, {
-        config: policyConfig,
+        config: policyConfig?.config ?? {},
         stack: { project: subject.project, stack: subject.stack, dryRun: subject.dryRun, config: subject.config },
         onSpawned: spawned,
     });
@@ -173,14 +174,15 @@ async function check(options: CheckOptions): Promise<number> {
     try {
         const { checked, outputs, configSources } = await subject.resources();
         pack = await packLaunch.catch((e: Error) => {
-            throw new UsageError(e.name === "PolicyConfigError" ? `--policy-pack-config ${options.policyPackConfig ?? "(none)"}:\n${e.message}` : launchFailure(e.message));
+            throw new UsageError(e instanceof PolicyConfigError ? policyConfigErrorText(e, policyConfig) : launchFailure(e.message));
         });
         for (const warning of pack.configWarnings) {
             process.stderr.write(`warning: --policy-pack-config ${options.policyPackConfig}: ${warning}\n`);
         }
         const diagnostics = await pack.client.analyzeAll(checked, outputs).catch((e: Error) => {
-            // A policy that throws is an engine error ("failed to run policy"), not a violation.
-            throw new UsageError(`failed to run the policy pack: ${firstLine(e.message)}`);
+            // A policy that throws is an engine error ("failed to run policy"), not a violation; one that refuses its
+            // configured value says so in its error, which names the file here.
+            throw new UsageError(policyConfigValueFailure(e.message, policyConfig) ?? `failed to run the policy pack: ${firstLine(e.message)}`);
         });
         const policies = new Map(pack.info.policies.map((p) => [p.name, p]));
         const resources = new Map<string, ReportResource>(checked.map((r) => [r.urn, r]));
@@ -319,39 +321,6 @@ function programMain(projectDir: string): string {
     const packageFile = path.join(projectDir, "package.json");
     const packageMain = fs.existsSync(packageFile) ? (JSON.parse(fs.readFileSync(packageFile, "utf8")) as { main?: string }).main : undefined;
     return packageMain ?? (fs.existsSync(path.join(projectDir, "index.ts")) ? "index.ts" : "index.js");
-}
-
-function readPolicyConfig(file: string): PolicyPackConfig {
-    const text = guard(() => fs.readFileSync(file, "utf8"), `cannot read --policy-pack-config ${file}`);
-    if (text.trim() === "") {
-        return {}; // The engine accepts an empty file as no config.
-    }
-    const parsed = guard(() => JSON.parse(text) as unknown, `--policy-pack-config ${file} is not valid JSON`);
-    const outOfRange = nonFiniteNumberPath(parsed);
-    if (outOfRange !== undefined) {
-        // Go's JSON decoder, which the engine uses, refuses a number a float64 cannot hold (JSON.parse makes it Infinity).
-        throw new UsageError(`--policy-pack-config ${file}: the number at ${outOfRange || "the top level"} is out of range; the engine cannot read it`);
-    }
-    if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
-        throw new UsageError(`--policy-pack-config ${file} must be a JSON object of policy name → level or settings`);
-    }
-    return parsed as PolicyPackConfig;
-}
-
-/** The path of the first number that is not finite, or undefined. */
-function nonFiniteNumberPath(value: unknown, path = ""): string | undefined {
-    if (typeof value === "number") {
-        return Number.isFinite(value) ? undefined : path;
-    }
-    if (typeof value === "object" && value !== null) {
-        for (const [key, item] of Object.entries(value)) {
-            const found = nonFiniteNumberPath(item, path ? `${path}.${key}` : key);
-            if (found !== undefined) {
-                return found;
-            }
-        }
-    }
-    return undefined;
 }
 
 /** Runs a step whose failure is the user's to fix (exit 2). */
