@@ -4,6 +4,8 @@
  */
 import { PackPolicy } from "../lib/pack-policy";
 import { cloudrunConnectorInStack } from "./cloudrun-connector-in-stack";
+import { cloudrunIdentityCreatedInStack } from "./cloudrun-identity-created-in-stack";
+import { cloudrunImageBuiltInStack } from "./cloudrun-image-built-in-stack";
 import { cloudrunInvokerNotPublic } from "./cloudrun-invoker-not-public";
 import { cloudrunSecretAccessorGrants } from "./cloudrun-secret-accessor-grants";
 import { cloudrunSecretRefsResolve } from "./cloudrun-secret-refs-resolve";
@@ -49,4 +51,6 @@ export const ALL_POLICIES: readonly PackPolicy[] = [
     cloudrunSecretRefsResolve,
     cloudrunSecretAccessorGrants,
     cloudrunConnectorInStack,
+    cloudrunIdentityCreatedInStack,
+    cloudrunImageBuiltInStack,
 ];
