@@ -26,7 +26,7 @@ function identityFindings(view: WorkloadView): Finding[] {
     const field = view.fields.serviceAccount;
     if (pendingServiceAccount(view)) {
         // Not known yet (an account created in the same run): Analyze cannot see where it comes from, the stack can;
-        // cloudrun-identity-created-in-stack decides it. At `pulumi up` this check sees the real value.
+        // cloudrun-identity-and-image-from-stack decides it. At `pulumi up` this check sees the real value.
         return [];
     }
     const node = zeroAsAbsent(view.serviceAccount);

@@ -16,7 +16,7 @@ const DIGEST_PINNED_RE = /@sha256:[0-9a-f]{64}$/;
 function imageFindings(container: ContainerView): Finding[] {
     if (pendingImage(container)) {
         // Not known yet (the digest of an image built in the same run): Analyze cannot see where it comes from, the
-        // stack can; cloudrun-image-built-in-stack decides it. At `pulumi up` this check sees the real reference.
+        // stack can; cloudrun-identity-and-image-from-stack decides it. At `pulumi up` this check sees the real reference.
         return [];
     }
     if (isUnknown(container.image)) {

@@ -4,8 +4,7 @@
  */
 import { PackPolicy } from "../lib/pack-policy";
 import { cloudrunConnectorInStack } from "./cloudrun-connector-in-stack";
-import { cloudrunIdentityCreatedInStack } from "./cloudrun-identity-created-in-stack";
-import { cloudrunImageBuiltInStack } from "./cloudrun-image-built-in-stack";
+import { cloudrunIdentityAndImageFromStack } from "./cloudrun-identity-and-image-from-stack";
 import { cloudrunInvokerNotPublic } from "./cloudrun-invoker-not-public";
 import { cloudrunSecretAccessorGrants } from "./cloudrun-secret-accessor-grants";
 import { cloudrunSecretRefsResolve } from "./cloudrun-secret-refs-resolve";
@@ -51,6 +50,5 @@ export const ALL_POLICIES: readonly PackPolicy[] = [
     cloudrunSecretRefsResolve,
     cloudrunSecretAccessorGrants,
     cloudrunConnectorInStack,
-    cloudrunIdentityCreatedInStack,
-    cloudrunImageBuiltInStack,
+    cloudrunIdentityAndImageFromStack,
 ];
