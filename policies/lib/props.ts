@@ -95,6 +95,14 @@ export function isUnknown(node: PropNode): boolean {
     return isUnknownValue(node.value);
 }
 
+/**
+ * True when the value at `key` is itself unknown. `at` stops at the first unknown on its way, so a field under an
+ * object or list that is unknown as a whole reads as that unknown container; this tells the two apart.
+ */
+export function isUnknownLeaf(node: PropNode, key: string): boolean {
+    return isUnknown(node) && node.path[node.path.length - 1] === key;
+}
+
 /** True when nothing is set there (undefined or null). */
 export function isAbsent(node: PropNode): boolean {
     return node.value === undefined || node.value === null;

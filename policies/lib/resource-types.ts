@@ -1,6 +1,7 @@
 /**
  * Pulumi type tokens the pack matches on. Matching by token keeps provider SDKs out of the pack, which
- * starts on every preview. Tokens as @pulumi/gcp v9 registers them (`__pulumiType`).
+ * starts on every preview. Tokens as @pulumi/gcp v9, @pulumi/docker v4 and @pulumi/docker-build register them
+ * (`__pulumiType`).
  */
 export const RESOURCE_TYPES = {
     cloudRunV2Service: "gcp:cloudrunv2/service:Service",
@@ -32,6 +33,8 @@ export const RESOURCE_TYPES = {
     cloudRunV2WorkerPoolIamMember: "gcp:cloudrunv2/workerPoolIamMember:WorkerPoolIamMember",
     cloudRunV2WorkerPoolIamBinding: "gcp:cloudrunv2/workerPoolIamBinding:WorkerPoolIamBinding",
     cloudRunV2WorkerPoolIamPolicy: "gcp:cloudrunv2/workerPoolIamPolicy:WorkerPoolIamPolicy",
+    dockerImage: "docker:index/image:Image",
+    dockerBuildImage: "docker-build:index:Image",
 } as const;
 
 /** How an IAM resource carries its members: one `member`, a `members` list, or a JSON `policyData`. */

@@ -5,7 +5,7 @@
  * instead of skipping. Everything is read through the safe reader: stack policies never throw.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { PropNode, asString, at, rootOf } from "./props";
+import { PropNode, asString, at, isAbsent, isUnknown, rootOf, zeroAsAbsent } from "./props";
 import { WorkloadView, workloadView } from "./workload";
 
 /** A stack resource with its raw props unwrapped once. */
@@ -114,6 +114,14 @@ export function transitiveDependenciesOf(
         }
     }
     return resourcesOf(index, seen, types);
+}
+
+/**
+ * True when a computed output is not known yet: unknown, or not reported at all (a provider that does not compute
+ * it in a preview returns the inputs alone), as the stack shows a resource that is still to be created or replaced.
+ */
+export function isPendingOutput(node: PropNode): boolean {
+    return isUnknown(node) || isAbsent(zeroAsAbsent(node));
 }
 
 /**

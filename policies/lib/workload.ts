@@ -6,7 +6,7 @@
  * being guessed. Fields a kind does not have are absent nodes.
  */
 import { CONTAINER_PORT_LIMITS, EXECUTION_ENVIRONMENTS, GPU_LIMIT_KEY, INGRESS_BY_V1_ANNOTATION } from "./cloud-run-limits";
-import { PropNode, asList, asNumber, asString, at, childNode, isAbsent, isPresent, isUnknown, withValue, zeroAsAbsent } from "./props";
+import { PropNode, asList, asNumber, asString, at, childNode, isAbsent, isPresent, isUnknown, isUnknownLeaf, withValue, zeroAsAbsent } from "./props";
 import { RESOURCE_TYPES } from "./resource-types";
 import { nameText } from "./safe-text";
 
@@ -320,6 +320,20 @@ function containerView(node: PropNode, index: number, shape: ContainerShape): Co
 function mapped(node: PropNode, table: Readonly<Record<string, unknown>>): PropNode {
     const text = asString(node);
     return text !== undefined && Object.prototype.hasOwnProperty.call(table, text) ? withValue(node, table[text]) : node;
+}
+
+/**
+ * The service account when it is itself not known yet (an output of a resource created in the same run), not when
+ * the whole template is unknown. Analyze cannot tell where such a value comes from; the stack can.
+ */
+export function pendingServiceAccount(view: WorkloadView): PropNode | undefined {
+    const key = view.fields.serviceAccount.slice(view.fields.serviceAccount.lastIndexOf(".") + 1);
+    return isUnknownLeaf(view.serviceAccount, key) ? view.serviceAccount : undefined;
+}
+
+/** The container's image when it is itself not known yet (e.g. the digest of an image built in the same run). */
+export function pendingImage(container: ContainerView): PropNode | undefined {
+    return isUnknownLeaf(container.image, "image") ? container.image : undefined;
 }
 
 /** The port the container listens on: its declared containerPort, else Cloud Run's default. */

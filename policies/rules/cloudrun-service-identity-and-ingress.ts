@@ -11,7 +11,7 @@ import { asString, isAbsent, isUnknown, zeroAsAbsent } from "../lib/props";
 import { PUBLIC_SERVICES_PROPERTY, listedPublic } from "../lib/public-services";
 import { NAME_PATTERNS } from "../lib/safe-text";
 import { ALL_WORKLOADS, validateWorkloads } from "../lib/validation";
-import { WorkloadView } from "../lib/workload";
+import { WorkloadView, pendingServiceAccount } from "../lib/workload";
 
 const config = definePolicyConfig("cloudrun-service-identity-and-ingress", {
     allowPublicIngress: {
@@ -24,6 +24,11 @@ const config = definePolicyConfig("cloudrun-service-identity-and-ingress", {
 
 function identityFindings(view: WorkloadView): Finding[] {
     const field = view.fields.serviceAccount;
+    if (pendingServiceAccount(view)) {
+        // Not known yet (an account created in the same run): Analyze cannot see where it comes from, the stack can;
+        // cloudrun-identity-and-image-from-stack decides it. At `pulumi up` this check sees the real value.
+        return [];
+    }
     const node = zeroAsAbsent(view.serviceAccount);
     if (isUnknown(node)) {
         return [needsKnown(node)];

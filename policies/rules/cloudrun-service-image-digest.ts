@@ -8,12 +8,17 @@ import { Finding, needsKnown, problem } from "../lib/findings";
 import { PackResourcePolicy } from "../lib/pack-policy";
 import { asString, isUnknown } from "../lib/props";
 import { ALL_WORKLOADS, checkEveryContainer, validateWorkloads } from "../lib/validation";
-import { ContainerView } from "../lib/workload";
+import { ContainerView, pendingImage } from "../lib/workload";
 
 /** An image reference that ends in a sha256 digest. */
 const DIGEST_PINNED_RE = /@sha256:[0-9a-f]{64}$/;
 
 function imageFindings(container: ContainerView): Finding[] {
+    if (pendingImage(container)) {
+        // Not known yet (the digest of an image built in the same run): Analyze cannot see where it comes from, the
+        // stack can; cloudrun-identity-and-image-from-stack decides it. At `pulumi up` this check sees the real reference.
+        return [];
+    }
     if (isUnknown(container.image)) {
         return [needsKnown(container.image)];
     }

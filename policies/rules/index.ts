@@ -4,6 +4,7 @@
  */
 import { PackPolicy } from "../lib/pack-policy";
 import { cloudrunConnectorInStack } from "./cloudrun-connector-in-stack";
+import { cloudrunIdentityAndImageFromStack } from "./cloudrun-identity-and-image-from-stack";
 import { cloudrunInvokerNotPublic } from "./cloudrun-invoker-not-public";
 import { cloudrunSecretAccessorGrants } from "./cloudrun-secret-accessor-grants";
 import { cloudrunSecretRefsResolve } from "./cloudrun-secret-refs-resolve";
@@ -49,4 +50,5 @@ export const ALL_POLICIES: readonly PackPolicy[] = [
     cloudrunSecretRefsResolve,
     cloudrunSecretAccessorGrants,
     cloudrunConnectorInStack,
+    cloudrunIdentityAndImageFromStack,
 ];

@@ -465,12 +465,16 @@ export const T = {
     v1IamMember: "gcp:cloudrun/iamMember:IamMember",
     v1IamBinding: "gcp:cloudrun/iamBinding:IamBinding",
     v1IamPolicy: "gcp:cloudrun/iamPolicy:IamPolicy",
+    dockerImage: "docker:index/image:Image",
+    dockerBuildImage: "docker-build:index:Image",
 } as const;
 
 export const GCP_PROJECT = "acme-backend-staging";
 export const REGION = "europe-west1";
 export const RUNTIME_SA = `backend-runtime@${GCP_PROJECT}.iam.gserviceaccount.com`;
 export const DIGEST_IMAGE = `${REGION}-docker.pkg.dev/${GCP_PROJECT}/backend/api@sha256:${"0123456789abcdef".repeat(4)}`;
+/** The tag the staging image is pushed under (docker Image `imageName`); DIGEST_IMAGE is its repoDigest. */
+export const IMAGE_TAG = `${REGION}-docker.pkg.dev/${GCP_PROJECT}/backend/api:staging`;
 export const CONNECTOR_NAME = "backend-staging";
 export const CONNECTOR_ID = `projects/${GCP_PROJECT}/locations/${REGION}/connectors/${CONNECTOR_NAME}`;
 export const ACCESSOR_ROLE = "roles/secretmanager.secretAccessor";
@@ -580,9 +584,25 @@ export interface StackOptions {
     service?: (props: Tree) => void;
 }
 
+/** The staging image as a docker Image resource: pushed (repoDigest known), or in a fresh preview still to be pushed. */
+export function stagingImage(fresh: boolean): TestResource {
+    return {
+        type: T.dockerImage,
+        name: "backend",
+        props: {
+            imageName: IMAGE_TAG,
+            build: { context: "app", dockerfile: "app/Dockerfile", platform: "linux/amd64" },
+            buildOnPreview: false,
+            skipPush: false,
+            repoDigest: fresh ? UNKNOWN.string : DIGEST_IMAGE,
+        },
+    };
+}
+
 /**
- * The staging stack: runtime service account, three secrets with accessor grants, a connector and the
- * service, wired with dependencies and propertyDependencies as the engine reports them.
+ * The staging stack: runtime service account, three secrets with accessor grants, a connector, the image built
+ * and pushed by a docker Image and the service, wired with dependencies and propertyDependencies as the engine
+ * reports them. The service is last and the account first.
  */
 export function stagingStack(options: StackOptions = {}): TestResource[] {
     const fresh = options.freshPreview === true;
@@ -621,6 +641,7 @@ export function stagingStack(options: StackOptions = {}): TestResource[] {
         }
     }
     const connector: TestResource[] = options.withoutConnector ? [] : [{ type: T.connector, name: CONNECTOR_NAME, props: goodConnector() }];
+    const image = stagingImage(fresh);
     const serviceProps = goodV2Service();
     if (fresh) {
         serviceProps.template.serviceAccount = UNKNOWN.string;
@@ -633,13 +654,15 @@ export function stagingStack(options: StackOptions = {}): TestResource[] {
         }
     }
     options.service?.(serviceProps);
-    const templateDeps = [accountUrn, ...secrets.map((s) => urnOf(s.type, s.name)), ...(options.withoutConnector ? [] : [connectorUrn])];
+    const templateDeps = [
+        accountUrn, ...secrets.map((s) => urnOf(s.type, s.name)), ...(options.withoutConnector ? [] : [connectorUrn]), urnOf(image.type, image.name),
+    ];
     const service: TestResource = {
         ...v2Service(serviceProps),
         dependencies: templateDeps,
         propertyDependencies: { template: templateDeps },
     };
-    return [account, ...secrets, ...grants, ...connector, service];
+    return [account, ...secrets, ...grants, ...connector, image, service];
 }
 
 /** Diagnostics of `policy` for the staging v2 service after `change` (a test's one difference). */
@@ -649,4 +672,6 @@ export async function checkV2Service(policy: string, change: (props: Tree) => vo
     return ofPolicy(await analyzeResource(v2Service(props), config), policy);
 }
 
-export const STACK_POLICIES = ["cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack"] as const;
+export const STACK_POLICIES = [
+    "cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack", "cloudrun-identity-and-image-from-stack",
+] as const;

@@ -84,8 +84,9 @@ describe("cloudrun-service-identity-and-ingress", function () {
         expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[false, "mandatory"]]);
     });
 
-    it("gives the standard advisory when only the unknown service account is left to check", async function () {
-        const found = await check((p) => { p.template.serviceAccount = UNKNOWN.string; });
+    it("leaves a service account not known yet to the stack (cloudrun-identity-and-image-from-stack), but advises on a template unknown as a whole", async function () {
+        expect(await check((p) => { p.template.serviceAccount = UNKNOWN.string; })).to.deep.equal([]);
+        const found = await check((p) => { p.template = UNKNOWN.object; });
         expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);
     });
 });

@@ -33,6 +33,7 @@ const EXPECTED_NAMES = [
     "cloudrun-secret-refs-resolve",
     "cloudrun-secret-accessor-grants",
     "cloudrun-connector-in-stack",
+    "cloudrun-identity-and-image-from-stack",
 ];
 const ADVISORY = ["cloudrun-service-liveness-probe", "cloudrun-service-secret-version-pinned"];
 
@@ -50,7 +51,7 @@ describe("policy pack", function () {
             }
         });
 
-        it("serves the three cross-resource checks as stack policies and the rest as resource policies", async function () {
+        it("serves the four cross-resource checks as stack policies and the rest as resource policies", async function () {
             for (const policy of (await analyzerInfo()).policies) {
                 const expected = (STACK_POLICIES as readonly string[]).includes(policy.name) ? "stack" : "resource";
                 expect(policy.policyType, policy.name).to.equal(expected);

@@ -101,8 +101,9 @@ describe("cloudrun-service-image-digest", function () {
         expect(found[0].detail).to.match(/^containers\[1\] \(otel\)/);
     });
 
-    it("gives the standard advisory for an image digest not known yet (built in the same preview)", async function () {
-        const found = await check(IMAGE, (p) => { p.template.containers[0].image = UNKNOWN.string; });
+    it("leaves an image not known yet (built in the same preview) to the stack (cloudrun-identity-and-image-from-stack), but advises on an unknown container", async function () {
+        expect(await check(IMAGE, (p) => { p.template.containers[0].image = UNKNOWN.string; })).to.deep.equal([]);
+        const found = await check(IMAGE, (p) => { p.template.containers[0] = UNKNOWN.object; });
         expect(found.map((d) => [d.cantRun, d.enforcementLevel])).to.deep.equal([[true, "advisory"]]);
     });
 });
