@@ -32,11 +32,12 @@ const EXPECTED_LEVELS: Record<string, "advisory" | "mandatory"> = {
     "cloudrun-service-image-digest": "mandatory",
     "cloudrun-service-vpc-egress": "mandatory",
     "vpcaccess-connector-valid": "mandatory",
+    "vpcaccess-connector-capacity": "mandatory",
     "cloudrun-secret-refs-resolve": "mandatory",
     "cloudrun-secret-accessor-grants": "mandatory",
     "cloudrun-connector-in-stack": "mandatory",
 };
-const STACK_POLICIES = ["cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack"];
+const STACK_POLICIES = ["vpcaccess-connector-capacity", "cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack"];
 
 const FLOOR = "cloudrun-service-resource-floor";
 const TIMEOUT = "cloudrun-service-request-timeout";

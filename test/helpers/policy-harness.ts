@@ -515,13 +515,14 @@ export function goodV2Service(): Tree {
             timeout: "900s",
             maxInstanceRequestConcurrency: 40,
             executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
+            scaling: { minInstanceCount: 1, maxInstanceCount: 10 },
             vpcAccess: { connector: CONNECTOR_ID, egress: "PRIVATE_RANGES_ONLY" },
             containers: [goodContainer()],
         },
     };
 }
 
-/** The same service on the v1 API (gcp:cloudrun/service:Service). */
+/** The same service on the v1 API (gcp:cloudrun/service:Service); max instances as the v2 one. */
 export function goodV1Service(): Tree {
     return {
         name: "backend-v1",
@@ -533,6 +534,7 @@ export function goodV1Service(): Tree {
                 annotations: {
                     "run.googleapis.com/vpc-access-connector": CONNECTOR_NAME,
                     "run.googleapis.com/execution-environment": "gen2",
+                    "autoscaling.knative.dev/maxScale": "10",
                 },
             },
             spec: {
@@ -564,8 +566,8 @@ export function goodConnector(): Tree {
         network: "default",
         ipCidrRange: "10.8.0.0/28",
         minInstances: 2,
-        maxInstances: 3,
-        machineType: "e2-micro",
+        maxInstances: 6,
+        machineType: "e2-standard-4",
     };
 }
 
@@ -649,4 +651,4 @@ export async function checkV2Service(policy: string, change: (props: Tree) => vo
     return ofPolicy(await analyzeResource(v2Service(props), config), policy);
 }
 
-export const STACK_POLICIES = ["cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack"] as const;
+export const STACK_POLICIES = ["vpcaccess-connector-capacity", "cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack"] as const;
