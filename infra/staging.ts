@@ -39,6 +39,7 @@ export function loadStagingPlan(options: ProgramOptions): StagingPlan {
     const values = pulumi.runtime.allConfig();
     const plan = parseStagingPlan({
         namespace: pulumi.getProject(),
+        stack: pulumi.getStack(),
         values,
         secretKeys: Object.keys(values).filter(isConfigSecret),
     });
