@@ -232,7 +232,7 @@ describe("vpcaccess-connector-capacity: v1, jobs, worker pools and external conn
 
     it("a v1 service without maxScale counts Cloud Run's default 100", async function () {
         const stack = v1Stack("5");
-        delete stack[0].props.template.metadata.annotations["autoscaling.knative.dev/maxScale"];
+        delete (stack[0].props as Tree).template.metadata.annotations["autoscaling.knative.dev/maxScale"];
         const found = details(await analyzeStack(stack, stagingWith({ externalConnectorSizes: [redisNet], allowedMachineTypes: ["e2-micro"] })));
         expect(found).to.have.length(1);
         expect(found[0]).to.contain("can run 100 together (service mygcrservice: 100 (max instances unset: Cloud Run's default))");
