@@ -14,6 +14,7 @@ import {
     REQUEST_TIMEOUT_LIMITS, RESERVED_ENV_NAMES, SECRET_LIMITS, VPC_EGRESS_VALUES, cidrPrefixLength, connectorProblems,
     parseCpu, parseIpv4Cidr, resourceProblems,
 } from "../policies/lib/cloud-run-limits";
+import { STAGING_CONNECTOR_REQUIREMENTS, connectorFloorProblems } from "../policies/lib/connector-sizing";
 
 /** Cloud Run service names: lowercase, digits and hyphens, at most 49 characters. */
 const SERVICE_NAME_RE = /^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/;
@@ -29,6 +30,10 @@ const MEMBER_RE = /^(user|serviceAccount|group|domain|principal|principalSet):.+
 /** An image pinned by digest. */
 const DIGEST_REF_RE = /^[^\s@]+@sha256:[a-f0-9]{64}$/;
 const CONNECTOR_ID_RE = /^projects\/[^/]+\/locations\/[^/]+\/connectors\/[^/]+$/;
+/** The stack file in messages; parseStagingPlan puts in the stack's name when it knows it. */
+const STACK_FILE = "Pulumi.<stack>.yaml";
+/** The team's connector floors: this program deploys staging, so the pack's staging defaults. */
+const TEAM_CONNECTOR = STAGING_CONNECTOR_REQUIREMENTS;
 
 /**
  * Google's project ID rules (https://cloud.google.com/resource-manager/docs/creating-managing-projects): 6 to 30
@@ -234,24 +239,36 @@ const connectorSchema = z.strictObject({
         `an unused IPv4 /${CONNECTOR_LIMITS.ipCidrPrefixLength} given by its network address, e.g. 10.8.0.0/28`, hostBitsProblems)
         .describe("The connector's own subnet range."),
     network: allowedValues(z.string({ error: "expected a VPC network name" }), "network name").describe("VPC network."),
-    minInstances: integer("a connector minimum instance count", CONNECTOR_LIMITS.minInstances.min, CONNECTOR_LIMITS.minInstances.max).default(2)
-        .describe("Minimum connector instances."),
-    maxInstances: integer("a connector maximum instance count", CONNECTOR_LIMITS.maxInstances.min, CONNECTOR_LIMITS.maxInstances.max).default(3)
-        .describe("Maximum connector instances (above minInstances); size for peak egress."),
-    machineType: oneOf(CONNECTOR_LIMITS.machineTypes as [string, ...string[]]).default(CONNECTOR_LIMITS.defaultMachineType)
+    minInstances: allowedValues(integer("a connector minimum instance count", CONNECTOR_LIMITS.minInstances.min, CONNECTOR_LIMITS.minInstances.max),
+        `integer ${CONNECTOR_LIMITS.minInstances.min} to ${CONNECTOR_LIMITS.minInstances.max}, team minimum ${TEAM_CONNECTOR.minMinInstances}`)
+        .default(TEAM_CONNECTOR.minMinInstances)
+        .describe("Minimum connector instances (kept warm)."),
+    maxInstances: allowedValues(integer("a connector maximum instance count", CONNECTOR_LIMITS.maxInstances.min, CONNECTOR_LIMITS.maxInstances.max),
+        `integer ${CONNECTOR_LIMITS.maxInstances.min} to ${CONNECTOR_LIMITS.maxInstances.max}, team minimum ${TEAM_CONNECTOR.minMaxInstances}`)
+        .default(TEAM_CONNECTOR.minMaxInstances)
+        .describe("Maximum connector instances (above minInstances); size for peak egress: the pack's vpcaccess-connector-capacity checks it against the service's maxInstances."),
+    machineType: allowedValues(oneOf(CONNECTOR_LIMITS.machineTypes as [string, ...string[]]), `${CONNECTOR_LIMITS.machineTypes.join(" | ")}; team allows ${TEAM_CONNECTOR.allowedMachineTypes.join(", ")}`)
+        .default(TEAM_CONNECTOR.allowedMachineTypes[0])
         .describe("Connector machine type."),
 }).superRefine((connector, ctx) => {
     // Sizing is checked as a pair (max above min); name and range were checked where declared.
-    const { minInstances, maxInstances } = connector;
+    const { minInstances, maxInstances, machineType } = connector;
     for (const problem of connectorProblems({ minInstances, maxInstances })) {
         ctx.addIssue({ code: "custom", path: [problem.field], message: problem.message });
+    }
+    // The team's floors, the same the pack's vpcaccess-connector-capacity applies under the staging profile.
+    for (const problem of connectorFloorProblems({ minInstances, maxInstances, machineType }, TEAM_CONNECTOR)) {
+        ctx.addIssue({
+            code: "custom", path: [problem.field],
+            message: `${problem.message}; ${problem.fix} in ${STACK_FILE} (team requirement, checked again by the pack's vpcaccess-connector-capacity)`,
+        });
     }
 }).describe("Create a Serverless VPC Access connector.");
 
 const vpcSchema = z.strictObject({
     createConnector: connectorSchema.optional(),
     reuseConnector: pattern(CONNECTOR_ID_RE, "a connector id: projects/<p>/locations/<region>/connectors/<name>").optional()
-        .describe("Reuse an existing connector (list it in the pack's externalConnectors)."),
+        .describe("Reuse an existing connector (list it in the pack's externalConnectors, and its size in externalConnectorSizes)."),
     direct: z.strictObject({
         network: allowedValues(z.string({ error: "expected a VPC network name" }), "network name").describe("VPC network."),
         subnetwork: allowedValues(z.string({ error: "expected a subnetwork name" }), "subnetwork name").describe("Subnet the revision joins."),
@@ -375,6 +392,8 @@ export interface RawStackConfig {
     securePaths?: readonly string[];
     /** The stack file the values come from (`Pulumi.staging.yaml`), named in the error. */
     stackFile?: string;
+    /** The stack's name, so messages name its file (Pulumi.<stack>.yaml) when stackFile is not given. */
+    stack?: string;
 }
 
 /**
@@ -422,7 +441,8 @@ export function parseStagingPlan(raw: RawStackConfig): StagingPlan {
         problems.push(...issues.flatMap((issue) => describeIssue(ns, issue)));
     }
     if (problems.length > 0 || !result.success) {
-        throw new StackConfigError(problems, raw.stackFile);
+        const stackFile = raw.stackFile ?? (raw.stack === undefined ? undefined : `Pulumi.${raw.stack}.yaml`);
+        throw new StackConfigError(stackFile === undefined ? problems : problems.map((p) => p.replaceAll(STACK_FILE, stackFile)), stackFile);
     }
     return toPlan(result.data, provider.project, provider.region);
 }

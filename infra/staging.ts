@@ -55,6 +55,7 @@ export function loadStagingPlan(options: ProgramOptions): StagingPlan {
     const secretKeys = Object.keys(values).filter(isConfigSecret);
     const plan = parseStagingPlan({
         namespace: pulumi.getProject(),
+        stack: pulumi.getStack(),
         values,
         secretKeys,
         securePaths: secretKeys.length > 0 ? securePathsInStackFile(options.projectDir, stack) : [],

@@ -19,6 +19,7 @@ export const CLOUD_RUN_DOCS = {
     invokerIam: "https://cloud.google.com/run/docs/securing/managing-access",
     images: "https://cloud.google.com/run/docs/deploying#images",
     vpcConnectors: "https://cloud.google.com/run/docs/configuring/vpc-connectors",
+    connectorThroughput: "https://cloud.google.com/vpc/docs/serverless-vpc-access#scaling",
     directVpc: "https://cloud.google.com/run/docs/configuring/vpc-direct-vpc",
     concurrency: "https://cloud.google.com/run/docs/about-concurrency",
     instances: "https://cloud.google.com/run/docs/configuring/max-instances",
@@ -402,6 +403,12 @@ export function startupProbeBoundProblems(probe: ProbeTiming): string[] {
 /** Request timeout (template.timeout, e.g. "600s"). */
 export const REQUEST_TIMEOUT_LIMITS = { minSeconds: 1, defaultSeconds: 300, maxSeconds: 3600 } as const;
 
+/** The most instances a service scales out to when no maximum is set (configuring/max-instances: "By default, Cloud Run services are configured to scale out to a maximum of 100 instances"). */
+export const DEFAULT_SERVICE_MAX_INSTANCES = 100;
+
+/** Tasks of a job execution when taskCount is unset (v2 API); parallelism unset or 0 runs as many of them at once as possible. */
+export const DEFAULT_JOB_TASK_COUNT = 1;
+
 /** Requests one instance serves at once (about-concurrency). 0 is proto3's "unset": Cloud Run then chooses. */
 export const CONCURRENCY_LIMITS = { min: 1, default: 80, max: 1000 } as const;
 
@@ -543,6 +550,33 @@ export const CONNECTOR_LIMITS = {
     machineTypes: ["e2-micro", "f1-micro", "e2-standard-4"] as readonly string[],
     defaultMachineType: "e2-micro",
 } as const;
+
+/**
+ * What a connector of each machine type carries, in Mbps, from its smallest (2 instances) to its largest size
+ * (10 instances): Google's "Throughput and scaling" table (CLOUD_RUN_DOCS.connectorThroughput). That section of
+ * the page could not be read here; the figures come from third-party copies of the table that link to it
+ * (javiercanadillas/cloudrun-direct-vpc-egress README.md, whose "43200" for e2-standard-4 is a typo for 3200).
+ * Google states no per-instance figure; each range is exactly 2 and 10 times the per-instance value below.
+ */
+export const CONNECTOR_THROUGHPUT_MBPS: Readonly<Record<string, { min: number; max: number }>> = {
+    "f1-micro": { min: 100, max: 500 },
+    "e2-micro": { min: 200, max: 1000 },
+    "e2-standard-4": { min: 3200, max: 16000 },
+};
+
+/** Mbps one connector instance of the machine type carries (its table range over 2..10 instances). */
+export function connectorInstanceMbps(machineType: string): number | undefined {
+    const range = Object.prototype.hasOwnProperty.call(CONNECTOR_THROUGHPUT_MBPS, machineType) ? CONNECTOR_THROUGHPUT_MBPS[machineType] : undefined;
+    return range && range.max / CONNECTOR_LIMITS.maxInstances.max;
+}
+
+/**
+ * minThroughput / maxThroughput count 100 Mbps per connector instance whatever the machine type: the API field
+ * docs say they refer "to the expected throughput when using an e2-micro machine type", their ranges (200-900,
+ * 300-1000 in steps of 100) are the instance ranges (2-9, 3-10) times 100, and the API derives them from the
+ * instance counts when those are set (Terraform provider 6.0 upgrade guide).
+ */
+export const CONNECTOR_THROUGHPUT_UNIT_MBPS = 100;
 
 /** A JSON-schema pattern for a connector named bare or by id (policy config such as externalConnectors). */
 export const CONNECTOR_REF_PATTERN = `^(${inner(CONNECTOR_LIMITS.nameRe)}|projects/[^/]+/locations/[^/]+/connectors/${inner(CONNECTOR_LIMITS.nameRe)})$`;

@@ -10,7 +10,7 @@
 import { PolicyConfigSchema } from "@pulumi/policy";
 import { PolicyConfigJSONSchema } from "@pulumi/policy/schema";
 
-type ConfigValue = number | string | boolean | readonly unknown[];
+type ConfigValue = number | string | boolean | readonly unknown[] | Readonly<Record<string, unknown>>;
 
 /** A config property: its JSON schema, with a required default. */
 export type ConfigProperty<T extends ConfigValue> = PolicyConfigJSONSchema & { default: T; description: string };

@@ -1,7 +1,8 @@
 /** References to Serverless VPC Access connectors: a full id or a bare name resolved in the service's region. */
 import { CONNECTOR_LIMITS, LOCATION_RE, PROJECT_REF_RE } from "./cloud-run-limits";
 import { PropNode, asString, at } from "./props";
-import { StackResource, locationsCompatible, ownOrProviderString, projectsCompatible } from "./stack-graph";
+import { RESOURCE_TYPES } from "./resource-types";
+import { StackResource, locationsCompatible, ofType, ownOrProviderString, projectsCompatible } from "./stack-graph";
 
 export interface ConnectorRef {
     readonly name: string;
@@ -35,6 +36,19 @@ export function connectorResourceRef(connector: StackResource): ConnectorRef | u
 
 export function connectorRegion(connector: StackResource): string | undefined {
     return ownOrProviderString(connector, "region");
+}
+
+/** A workload's reference completed with the workload's own project and region where it names none. */
+export function workloadConnectorRef(ref: ConnectorRef, workload: StackResource, workloadRegion: string | undefined): ConnectorRef {
+    return { name: ref.name, project: ref.project ?? ownOrProviderString(workload, "project"), region: ref.region ?? workloadRegion };
+}
+
+/** The stack's Connector resources the reference can name (same name, compatible project and region). */
+export function stackConnectorsMatching(ref: ConnectorRef, all: readonly StackResource[]): StackResource[] {
+    return ofType(all, RESOURCE_TYPES.vpcAccessConnector).filter((c) => {
+        const own = connectorResourceRef(c);
+        return own !== undefined && connectorRefsMatch(own, ref);
+    });
 }
 
 export function connectorRefsMatch(a: ConnectorRef, b: ConnectorRef): boolean {

@@ -6,14 +6,14 @@
 import { CLOUD_RUN_DOCS, CONNECTOR_REF_PATTERN, CONNECTOR_REF_WORDS } from "../lib/cloud-run-limits";
 import { definePolicyConfig, patternedString } from "../lib/config";
 import {
-    ConnectorRef, connectorRefText, connectorRefsMatch, connectorRegion, connectorResourceRef, isConnectorSet, parseConnectorRef,
+    ConnectorRef, connectorRefText, connectorRefsMatch, connectorRegion, isConnectorSet, parseConnectorRef, stackConnectorsMatching, workloadConnectorRef,
 } from "../lib/connector-refs";
 import { PackStackPolicy } from "../lib/pack-policy";
 import { adviseUndecided } from "../lib/findings";
 import { PropNode, asString, isUnknown } from "../lib/props";
 import { RESOURCE_TYPES } from "../lib/resource-types";
 import { nameText } from "../lib/safe-text";
-import { StackResource, cloudRunWorkloadsIn, locationsCompatible, ofType, ownOrProviderString, stackResources, transitiveDependenciesOf } from "../lib/stack-graph";
+import { StackResource, cloudRunWorkloadsIn, locationsCompatible, stackResources, transitiveDependenciesOf } from "../lib/stack-graph";
 import { WorkloadView } from "../lib/workload";
 
 const config = definePolicyConfig("cloudrun-connector-in-stack", {
@@ -53,15 +53,8 @@ function connectorProblems(
     if (!locationsCompatible(ref.region, serviceRegion)) {
         return [`VPC connector ${connectorRefText(ref)} is in ${ref.region}, but a connector must be in the ${view.noun}'s region ${regionText(serviceRegion)}`];
     }
-    const expected: ConnectorRef = {
-        name: ref.name,
-        project: ref.project ?? ownOrProviderString(service, "project"),
-        region: ref.region ?? serviceRegion,
-    };
-    const inStack = ofType(all, RESOURCE_TYPES.vpcAccessConnector)
-        .flatMap((c) => connectorResourceRef(c) ?? [])
-        .some((c) => connectorRefsMatch(c, expected));
-    if (inStack || external.some((e) => connectorRefsMatch(e, expected))) {
+    const expected = workloadConnectorRef(ref, service, serviceRegion);
+    if (stackConnectorsMatching(expected, all).length > 0 || external.some((e) => connectorRefsMatch(e, expected))) {
         return [];
     }
     return [`VPC connector ${connectorRefText(expected)} is not a ${RESOURCE_TYPES.vpcAccessConnector} in this stack (same name, project and region) ` +

@@ -23,6 +23,7 @@ import { cloudrunServiceValidResources } from "./cloudrun-service-valid-resource
 import { cloudrunServiceValidScaling } from "./cloudrun-service-valid-scaling";
 import { cloudrunServiceValidVpc } from "./cloudrun-service-valid-vpc";
 import { cloudrunServiceVpcEgress } from "./cloudrun-service-vpc-egress";
+import { vpcaccessConnectorCapacity } from "./vpcaccess-connector-capacity";
 import { vpcaccessConnectorValid } from "./vpcaccess-connector-valid";
 
 export const PACK_NAME = "cloud-run-guardrails";
@@ -47,6 +48,7 @@ export const ALL_POLICIES: readonly PackPolicy[] = [
     cloudrunServiceImageDigest,
     cloudrunServiceVpcEgress,
     vpcaccessConnectorValid,
+    vpcaccessConnectorCapacity,
     cloudrunSecretRefsResolve,
     cloudrunSecretAccessorGrants,
     cloudrunConnectorInStack,

@@ -137,9 +137,14 @@ const EXPECTED: Record<string, Expected> = {
         staging: { ...SERVICE_TEAM, "identity-and-ingress": 2, "image-digest": 1 },
         generic: { "identity-and-ingress": 1 },
     },
-    // Connector by subnet, e2-standard-4, 2..3 instances: valid; it satisfies the VPC requirement.
+    // Connector by subnet, e2-standard-4, 2..3 instances: valid; it satisfies the VPC requirement. Staging's connector
+    // requirements: maxInstances 3 is below the floor of 4, and 3 × 16 = 48 Cloud Run instances is less than the
+    // service's unset maximum (Cloud Run's default 100).
     "provider docs: Cloudrunv2 Service Vpcaccess (connector by subnet name, egress ALL_TRAFFIC)": {
-        staging: { "request-timeout": 1, "required-secret-env": 1, "resource-floor": 2, "startup-probe": 1, "identity-and-ingress": 2, "image-digest": 1 },
+        staging: {
+            "request-timeout": 1, "required-secret-env": 1, "resource-floor": 2, "startup-probe": 1, "identity-and-ingress": 2, "image-digest": 1,
+            "vpcaccess-connector-capacity": 2,
+        },
         generic: { "identity-and-ingress": 1 },
     },
     // The dependency has a startup probe (facts: Sidecars), so Cloud Run accepts it.

@@ -32,13 +32,15 @@ const EXPECTED_LEVELS: Record<string, "advisory" | "mandatory"> = {
     "cloudrun-service-image-digest": "mandatory",
     "cloudrun-service-vpc-egress": "mandatory",
     "vpcaccess-connector-valid": "mandatory",
+    "vpcaccess-connector-capacity": "mandatory",
     "cloudrun-secret-refs-resolve": "mandatory",
     "cloudrun-secret-accessor-grants": "mandatory",
     "cloudrun-connector-in-stack": "mandatory",
     "cloudrun-identity-and-image-from-stack": "mandatory",
 };
 const STACK_POLICIES = [
-    "cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack", "cloudrun-identity-and-image-from-stack",
+    "vpcaccess-connector-capacity", "cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack",
+    "cloudrun-identity-and-image-from-stack",
 ];
 
 const FLOOR = "cloudrun-service-resource-floor";

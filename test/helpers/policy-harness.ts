@@ -519,13 +519,14 @@ export function goodV2Service(): Tree {
             timeout: "900s",
             maxInstanceRequestConcurrency: 40,
             executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
+            scaling: { minInstanceCount: 1, maxInstanceCount: 10 },
             vpcAccess: { connector: CONNECTOR_ID, egress: "PRIVATE_RANGES_ONLY" },
             containers: [goodContainer()],
         },
     };
 }
 
-/** The same service on the v1 API (gcp:cloudrun/service:Service). */
+/** The same service on the v1 API (gcp:cloudrun/service:Service); max instances as the v2 one. */
 export function goodV1Service(): Tree {
     return {
         name: "backend-v1",
@@ -537,6 +538,7 @@ export function goodV1Service(): Tree {
                 annotations: {
                     "run.googleapis.com/vpc-access-connector": CONNECTOR_NAME,
                     "run.googleapis.com/execution-environment": "gen2",
+                    "autoscaling.knative.dev/maxScale": "10",
                 },
             },
             spec: {
@@ -568,8 +570,8 @@ export function goodConnector(): Tree {
         network: "default",
         ipCidrRange: "10.8.0.0/28",
         minInstances: 2,
-        maxInstances: 3,
-        machineType: "e2-micro",
+        maxInstances: 6,
+        machineType: "e2-standard-4",
     };
 }
 
@@ -673,5 +675,6 @@ export async function checkV2Service(policy: string, change: (props: Tree) => vo
 }
 
 export const STACK_POLICIES = [
-    "cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack", "cloudrun-identity-and-image-from-stack",
+    "vpcaccess-connector-capacity", "cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack",
+    "cloudrun-identity-and-image-from-stack",
 ] as const;

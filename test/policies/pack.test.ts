@@ -30,6 +30,7 @@ const EXPECTED_NAMES = [
     "cloudrun-service-image-digest",
     "cloudrun-service-vpc-egress",
     "vpcaccess-connector-valid",
+    "vpcaccess-connector-capacity",
     "cloudrun-secret-refs-resolve",
     "cloudrun-secret-accessor-grants",
     "cloudrun-connector-in-stack",
@@ -51,7 +52,7 @@ describe("policy pack", function () {
             }
         });
 
-        it("serves the four cross-resource checks as stack policies and the rest as resource policies", async function () {
+        it("serves the cross-resource checks as stack policies and the rest as resource policies", async function () {
             for (const policy of (await analyzerInfo()).policies) {
                 const expected = (STACK_POLICIES as readonly string[]).includes(policy.name) ? "stack" : "resource";
                 expect(policy.policyType, policy.name).to.equal(expected);

@@ -203,6 +203,27 @@ describe("stack config errors: fail before any resource, naming the key", () => 
         expect(message).to.include(`${NS}:vpc.createConnector.machineType: expected one of e2-micro, f1-micro, e2-standard-4`);
     });
 
+    it("a connector below the team's floors (e2-micro, 2..3) names the key, the stack file and the fix", async () => {
+        const message = await failingRun(editKey(stagingConfig(), `${NS}:vpc`, (v) => ({
+            ...v, createConnector: { ...v.createConnector, machineType: "e2-micro", minInstances: 2, maxInstances: 3 },
+        })));
+        const why = "in Pulumi.staging.yaml (team requirement, checked again by the pack's vpcaccess-connector-capacity)";
+        expect(message).to.include(`${NS}:vpc.createConnector.machineType: machineType e2-micro is not one the team allows (e2-standard-4): an e2-micro ` +
+            "connector carries about 200-1000 Mbps from 2 to 10 instances (100 Mbps per instance), against 3200-16000 Mbps for e2-standard-4; " +
+            `set machineType to e2-standard-4 ${why}`);
+        expect(message).to.include(`${NS}:vpc.createConnector.maxInstances: maxInstances 3 is below the team's minimum maxInstances of 4; ` +
+            `set maxInstances to at least 4 ${why}`);
+        expect(message).not.to.include("createConnector.minInstances");
+    });
+
+    it("a connector's unset size and machine type default to the team's floors", () => {
+        const config = editKey(stagingConfig(), `${NS}:vpc`, (v) => ({
+            ...v, createConnector: { name: v.createConnector.name, ipCidrRange: v.createConnector.ipCidrRange, network: v.createConnector.network },
+        }));
+        const plan = parseStagingPlan({ namespace: NS, values: config.values });
+        expect(plan.vpc.kind === "create-connector" && plan.vpc.connector).to.include({ minInstances: 2, maxInstances: 4, machineType: "e2-standard-4" });
+    });
+
     it("two ways of VPC egress at once", async () => {
         const message = await failingRun(editKey(stagingConfig(), `${NS}:vpc`, (v) => ({
             ...v, reuseConnector: "projects/p/locations/europe-west1/connectors/c",
@@ -409,6 +430,7 @@ describe("stack config errors: fail before any resource, naming the key", () => 
         expect(plan.service.resources).to.deep.equal({ cpu: "2", memory: "4Gi" });
         expect(plan.secrets.map((s) => s.envName)).to.deep.equal(["DATABASE_URL", "REDIS_URL", "CLICKHOUSE_URL"]);
         expect(plan.vpc.kind).to.equal("create-connector");
+        expect(plan.vpc.kind === "create-connector" && plan.vpc.connector).to.include({ minInstances: 2, maxInstances: 6, machineType: "e2-standard-4" });
         expect(plan.image).to.include({ kind: "build", context: "app", repositoryId: "backend" });
         expect(fs.existsSync(path.join(PROJECT_DIR, "app", "Dockerfile"))).to.equal(true);
     });
