@@ -22,6 +22,8 @@ export interface BackendServiceArgs {
     /** Secret env entries (secretKeyRef). */
     secretEnvs: inputs.cloudrunv2.ServiceTemplateContainerEnv[];
     vpcAccess: inputs.cloudrunv2.ServiceTemplateVpcAccess;
+    /** The stack config key behind each vpcAccess field, relative to vpcAccess ("" for the block). */
+    vpcAccessConfigKeys: Readonly<Record<string, string>>;
     /** Resources the revision must not be created before (the secret accessor grants). */
     readyAfter: pulumi.Resource[];
 }
@@ -69,7 +71,7 @@ export class BackendService extends pulumi.ComponentResource {
                 }],
             },
         }, { parent: this, dependsOn: args.readyAfter });
-        recordConfigSources(this.service, pulumi.getProject(), serviceConfigSources(s, args.secretEnvs));
+        recordConfigSources(this.service, pulumi.getProject(), serviceConfigSources(s, args.secretEnvs, args.vpcAccessConfigKeys));
         s.invokers.forEach((member, i) => {
             const invoker = new ServiceIamMember(`${name}-invoker-${i}`, {
                 project: args.project,
@@ -88,11 +90,23 @@ export class BackendService extends pulumi.ComponentResource {
 }
 
 /** The stack config key behind each field of the service above (see config-sources.ts). */
-function serviceConfigSources(s: StagingPlan["service"], secretEnvs: readonly inputs.cloudrunv2.ServiceTemplateContainerEnv[]): Record<string, string> {
+function serviceConfigSources(
+    s: StagingPlan["service"],
+    secretEnvs: readonly inputs.cloudrunv2.ServiceTemplateContainerEnv[],
+    vpcAccessKeys: Readonly<Record<string, string>>,
+): Record<string, string> {
     const container = "template.containers[0]";
-    const envKeys = [...Object.keys(s.env).map((env) => `service.env.${env}`), ...secretEnvs.map((env) => (typeof env.name === "string" ? `secrets.${env.name}` : "secrets"))];
+    const plainCount = Object.keys(s.env).length;
+    const plainEnv = Object.keys(s.env).map((env, i) => [`${container}.envs[${i}]`, `service.env.${env}`]);
+    // A secret env entry comes from its secrets.<NAME> mapping: the reference from secretId, the version from version.
+    const secretEnv = secretEnvs.flatMap((env, i) => {
+        const key = typeof env.name === "string" ? `secrets.${env.name}` : "secrets";
+        const at = `${container}.envs[${plainCount + i}]`;
+        return [[at, key], [`${at}.valueSource.secretKeyRef.secret`, `${key}.secretId`], [`${at}.valueSource.secretKeyRef.version`, `${key}.version`]];
+    });
+    // No entry for the whole service: a violation that names no field is shown at the resource, not at a
+    // config key that may have nothing to do with it.
     return {
-        "": "service",
         name: "service.name",
         ingress: "service.ingress",
         deletionProtection: "service.deletionProtection",
@@ -103,7 +117,7 @@ function serviceConfigSources(s: StagingPlan["service"], secretEnvs: readonly in
         "template.scaling": "service.scaling",
         "template.scaling.minInstanceCount": "service.scaling.minInstances",
         "template.scaling.maxInstanceCount": "service.scaling.maxInstances",
-        "template.vpcAccess": "vpc",
+        ...Object.fromEntries(Object.entries(vpcAccessKeys).map(([field, key]) => [field ? `template.vpcAccess.${field}` : "template.vpcAccess", key])),
         "template.labels": "service.labels",
         [`${container}.image`]: "image",
         [`${container}.ports`]: "service.port",
@@ -118,8 +132,7 @@ function serviceConfigSources(s: StagingPlan["service"], secretEnvs: readonly in
         [`${container}.startupProbe.httpGet.port`]: "service.port",
         [`${container}.livenessProbe`]: "service.probes.livenessPath",
         [`${container}.livenessProbe.httpGet.port`]: "service.port",
-        [`${container}.envs`]: "secrets",
-        ...Object.fromEntries(envKeys.map((key, i) => [`${container}.envs[${i}]`, key])),
+        ...Object.fromEntries([...plainEnv, ...secretEnv]),
     };
 }
 

@@ -100,6 +100,7 @@ export function declareStaging(plan: StagingPlan, stack: string): StagingOutputs
         serviceAccountEmail: identity.email,
         secretEnvs: secrets.envs,
         vpcAccess: vpc.vpcAccess,
+        vpcAccessConfigKeys: vpc.vpcAccessConfigKeys,
         readyAfter: secrets.grants,
     });
     return {

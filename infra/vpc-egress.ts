@@ -17,12 +17,15 @@ export interface VpcEgressArgs {
 export class VpcEgress extends pulumi.ComponentResource {
     /** The revision template's vpcAccess block (a plain object, so a preview knows all but the new connector's id). */
     public readonly vpcAccess: inputs.cloudrunv2.ServiceTemplateVpcAccess;
+    /** The stack config key behind each field of vpcAccess (relative paths: "connector", "egress", ...). */
+    public readonly vpcAccessConfigKeys: Readonly<Record<string, string>>;
     /** The connector id (projects/<p>/locations/<r>/connectors/<name>), or undefined with direct egress. */
     public readonly connectorId: pulumi.Output<string | undefined>;
 
     constructor(name: string, args: VpcEgressArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cloudrun-staging:infra:VpcEgress", name, {}, opts);
         const vpc = args.vpc;
+        this.vpcAccessConfigKeys = vpcAccessConfigKeys(vpc);
         if (vpc.kind === "direct") {
             this.connectorId = pulumi.output(undefined);
             this.vpcAccess = { egress: vpc.egress, networkInterfaces: [{ network: vpc.network, subnetwork: vpc.subnetwork }] };
@@ -34,6 +37,18 @@ export class VpcEgress extends pulumi.ComponentResource {
             this.vpcAccess = { connector: connectorId, egress: vpc.egress };
         }
         this.registerOutputs({ connectorId: this.connectorId });
+    }
+}
+
+function vpcAccessConfigKeys(vpc: VpcPlan): Record<string, string> {
+    const egress = { "": "vpc", egress: "vpc.egress" };
+    switch (vpc.kind) {
+        case "direct":
+            return { ...egress, networkInterfaces: "vpc.direct", "networkInterfaces[0].network": "vpc.direct.network", "networkInterfaces[0].subnetwork": "vpc.direct.subnetwork" };
+        case "reuse-connector":
+            return { ...egress, connector: "vpc.reuseConnector" };
+        case "create-connector":
+            return { ...egress, connector: "vpc.createConnector" };
     }
 }
 

@@ -79,7 +79,7 @@ function containerEnvFindings(view: WorkloadView, container: ContainerView, sett
     }
     const ctx: EnvContext = { view, container, reserved: reservedNames(view, container), mountsCloudSql: mountsCloudSql(view), ...settings };
     const tooMany = container.env.length > ENV_LIMITS.maxVariables
-        ? [problem(`${container.label}: ${container.env.length} env variables exceed Cloud Run's ${ENV_LIMITS.maxVariables}`)]
+        ? [problem(`${container.label}: ${container.env.length} env variables exceed Cloud Run's ${ENV_LIMITS.maxVariables}`, container.envList)]
         : [];
     return [...tooMany, ...container.env.flatMap((env) => envVarFindings(ctx, env))];
 }
@@ -94,11 +94,11 @@ function envVarFindings(ctx: EnvContext, env: EnvVarView): Finding[] {
     }
     const name = asString(env.name);
     if (name === undefined || name === "") {
-        return [problem(`${ctx.container.label}: an env variable has no name`)];
+        return [problem(`${ctx.container.label}: an env variable has no name`, env.node)];
     }
     const shown = nameText(name, "env");
     if (shown === undefined) {
-        return [problem(`${ctx.container.label}: an env variable's name is not a valid env name (letters, digits, _; not starting with a digit)`)];
+        return [problem(`${ctx.container.label}: an env variable's name is not a valid env name (letters, digits, _; not starting with a digit)`, env.node)];
     }
     const where = `${ctx.container.label} env ${shown}`;
     return [...nameFindings(ctx, where, shown, env), ...valueFindings(ctx, where, shown, env)];

@@ -34,14 +34,14 @@ function identityFindings(view: WorkloadView): Finding[] {
         return [needsKnown(node)];
     }
     if (isAbsent(node)) {
-        return [problem(`${field} is unset, so the ${view.noun} runs as the default compute service account (project Editor); set a dedicated service account`)];
+        return [problem(`${field} is unset, so the ${view.noun} runs as the default compute service account (project Editor); set a dedicated service account`, node)];
     }
     const email = asString(node);
     if (email === undefined || !NAME_PATTERNS.email.test(email)) {
-        return [problem(`${field} is not a service account email`)];
+        return [problem(`${field} is not a service account email`, node)];
     }
     return DEFAULT_COMPUTE_SA_RE.test(email)
-        ? [problem(`${field} is the default compute service account ${email} (project Editor); use a dedicated least-privilege service account`)]
+        ? [problem(`${field} is the default compute service account ${email} (project Editor); use a dedicated least-privilege service account`, node)]
         : [];
 }
 
@@ -55,7 +55,7 @@ function invokerFindings(view: WorkloadView, isPublic: boolean | "unknown"): Fin
     return isPublic === "unknown"
         ? [needsKnown(view.name)]
         : [problem(`${view.fields.invokerIamDisabled} is true, so anyone who can reach the service can call it without IAM; remove it ` +
-            "(or list the service in publicServices if it is meant to be public)")];
+            "(or list the service in publicServices if it is meant to be public)", view.invokerIamDisabled)];
 }
 
 function ingressFindings(view: WorkloadView, allowPublicIngress: boolean, isPublic: boolean | "unknown"): Finding[] {
@@ -69,7 +69,7 @@ function ingressFindings(view: WorkloadView, allowPublicIngress: boolean, isPubl
         ? Object.keys(INGRESS_BY_V1_ANNOTATION).filter((k) => INGRESS_BY_V1_ANNOTATION[k] !== DEFAULT_INGRESS).map((k) => `"${k}"`).join(" or ")
         : INGRESS_VALUES.filter((v) => v !== DEFAULT_INGRESS).join(" or ");
     if (!(INGRESS_VALUES as readonly unknown[]).includes(ingress)) {
-        return [problem(`${field} is not one of ${view.generation === "v1" ? Object.keys(INGRESS_BY_V1_ANNOTATION).join(", ") : INGRESS_VALUES.join(", ")}`)];
+        return [problem(`${field} is not one of ${view.generation === "v1" ? Object.keys(INGRESS_BY_V1_ANNOTATION).join(", ") : INGRESS_VALUES.join(", ")}`, node)];
     }
     if (ingress !== DEFAULT_INGRESS || allowPublicIngress || isPublic === true) {
         return [];
@@ -78,7 +78,7 @@ function ingressFindings(view: WorkloadView, allowPublicIngress: boolean, isPubl
         return [needsKnown(view.name)];
     }
     return [problem(`${field} is ${isAbsent(node) ? "unset, which means all traffic" : view.generation === "v1" ? '"all"' : DEFAULT_INGRESS}: ` +
-        `the service is reachable from the internet; set it to ${internal} (or list the service in publicServices)`)];
+        `the service is reachable from the internet; set it to ${internal} (or list the service in publicServices)`, node)];
 }
 
 export const cloudrunServiceIdentityAndIngress: PackResourcePolicy = {

@@ -27,7 +27,7 @@ function imageFindings(container: ContainerView): Finding[] {
         return [];
     }
     return [problem(`${container.label}: the image is ${image ? "not pinned by digest (a tag or a bare name)" : "not set"}; ` +
-        "use <registry>/<repo>@sha256:<64 hex> (e.g. the docker Image's repoDigest output)")];
+        "use <registry>/<repo>@sha256:<64 hex> (e.g. the docker Image's repoDigest output)", container.image)];
 }
 
 export const cloudrunServiceImageDigest: PackResourcePolicy = {

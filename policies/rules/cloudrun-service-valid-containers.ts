@@ -23,11 +23,11 @@ function portFindings(container: ContainerView, view: WorkloadView): Finding[] {
         }
         const value = countOf(port);
         if (value === undefined) {
-            return [problem(`${container.label}: containerPort is not a whole number`)];
+            return [problem(`${container.label}: containerPort is not a whole number`, port)];
         }
         return value >= CONTAINER_PORT_LIMITS.min && value <= CONTAINER_PORT_LIMITS.max
             ? []
-            : [problem(`${container.label}: containerPort ${value} is outside ${CONTAINER_PORT_LIMITS.min} to ${CONTAINER_PORT_LIMITS.max}`)];
+            : [problem(`${container.label}: containerPort ${value} is outside ${CONTAINER_PORT_LIMITS.min} to ${CONTAINER_PORT_LIMITS.max}`, port)];
     });
 }
 

@@ -23,9 +23,9 @@ function probeFindings(container: ContainerView, probe: PropNode, kind: ProbeKin
     const handlers = probeHandlersSet(probe);
     const read = readProbeTiming(probe);
     return [
-        ...(handlers.length === 1 ? [] : [problem(`${label} must set exactly one of ${PROBE_HANDLERS.join(", ")}; found ${handlers.length ? handlers.join(", ") : "none"}`)]),
-        ...read.notNumbers.map((field) => problem(`${label} ${field} is not a number`)),
-        ...probeBoundProblems(kind, read.timing, new Set([...read.unknown, ...read.notNumbers])).map((p) => problem(`${label} ${p} (Cloud Run rejects it)`)),
+        ...(handlers.length === 1 ? [] : [problem(`${label} must set exactly one of ${PROBE_HANDLERS.join(", ")}; found ${handlers.length ? handlers.join(", ") : "none"}`, probe)]),
+        ...read.notNumbers.map((field) => problem(`${label} ${field} is not a number`, probe)),
+        ...probeBoundProblems(kind, read.timing, new Set([...read.unknown, ...read.notNumbers])).map((p) => problem(`${label} ${p} (Cloud Run rejects it)`, probe)),
         ...read.unknownNodes.map(needsKnown),
     ];
 }

@@ -20,17 +20,17 @@ function vpcFindings(view: WorkloadView): Finding[] {
     if (interfaceCount === "unknown") {
         findings.push(needsKnown(interfaces));
     } else if (interfaceCount !== undefined && interfaceCount > 1) {
-        findings.push(problem(`${view.generation === "v1" ? "the network-interfaces annotation" : `${view.fields.vpc}.networkInterfaces`} has ${interfaceCount} interfaces; Cloud Run takes one`));
+        findings.push(problem(`${view.generation === "v1" ? "the network-interfaces annotation" : `${view.fields.vpc}.networkInterfaces`} has ${interfaceCount} interfaces; Cloud Run takes one`, interfaces));
     }
     // Both set is decided even when the values are not known yet: each will be a value.
     if (!isAbsent(connector) && !isAbsent(interfaces)) {
-        findings.push(problem(`${view.fields.vpc} sets both a connector and networkInterfaces (Direct VPC egress); Cloud Run takes one or the other`));
+        findings.push(problem(`${view.fields.vpc} sets both a connector and networkInterfaces (Direct VPC egress); Cloud Run takes one or the other`, view.vpcAccess));
     }
     const egress = zeroAsAbsent(view.vpcEgress);
     if (view.generation === "v2" && isUnknown(egress)) {
         findings.push(needsKnown(egress));
     } else if (view.generation === "v2" && !isAbsent(egress) && !(VPC_EGRESS_VALUES as readonly unknown[]).includes(asString(egress))) {
-        findings.push(problem(`${view.fields.vpc}.egress is not one of ${VPC_EGRESS_VALUES.join(", ")}`));
+        findings.push(problem(`${view.fields.vpc}.egress is not one of ${VPC_EGRESS_VALUES.join(", ")}`, egress));
     }
     return findings;
 }

@@ -152,7 +152,12 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         const cpu = sarifRun.results.find((r: any) => r.ruleId === "cloudrun-service-resource-floor" && r.message.text.includes("service.resources.cpu"));
         const cpuLine = fs.readFileSync(path.join(ROOT, `Pulumi.${lowResources}.yaml`), "utf8").split("\n").findIndex((l) => /^\s+cpu: /.test(l)) + 1;
         expect(cpu.level).to.equal("error");
-        expect(cpu.locations[0].physicalLocation).to.deep.equal({ artifactLocation: { uri: `Pulumi.${lowResources}.yaml` }, region: { startLine: cpuLine } });
+        expect(cpu.locations[0].physicalLocation).to.deep.equal({
+            artifactLocation: { uri: `Pulumi.${lowResources}.yaml`, uriBaseId: "%SRCROOT%" }, region: { startLine: cpuLine },
+        });
+        // Two floor results on one resource stay two alerts.
+        const floorPrints = sarifRun.results.filter((r: any) => r.ruleId === "cloudrun-service-resource-floor").map((r: any) => r.partialFingerprints["cloudrunCheckFinding/v1"]);
+        expect(new Set(floorPrints).size).to.equal(2);
         expect(sarifRun.tool.driver.rules[cpu.ruleIndex].id).to.equal("cloudrun-service-resource-floor");
     });
 
@@ -221,7 +226,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         // The engine passes an unknown policy name on; so does the check, with a warning.
         const unknownPolicy = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson({ "cloudrun-service-resource-flor": "disabled" })]);
         expect(unknownPolicy.code).to.equal(0);
-        expect(unknownPolicy.stderr).to.include("\"cloudrun-service-resource-flor\", which this pack does not have").and.to.include("did you mean \"cloudrun-service-resource-floor\"?");
+        expect(unknownPolicy.stdout).to.include("\"cloudrun-service-resource-flor\", which this pack does not have").and.to.include("did you mean \"cloudrun-service-resource-floor\"?");
         // A value that breaks its schema is an error naming the file, the policy and the key, never the default in disguise.
         const badFloorFile = writeJson('{ "cloudrun-service-resource-floor": { "minCpu": 1e309 } }');
         const badFloor = await runCheck(["--stack", "staging", "--policy-pack-config", badFloorFile]);

@@ -21,7 +21,7 @@ import { PolicyConfigError, PolicyPackProcess, launchPolicyPack, type AnalyzerRe
 import { readStackConfig, stackConflicts } from "../stack-config";
 import { splitPropertyPath } from "../../policies/lib/findings";
 import type { ConfigSources } from "../../infra/config-sources";
-import { CheckReport, Finding, ReportResource, errorJson, findingOf, summarize, toJson, toSarif, toText } from "./report";
+import { CheckReport, Finding, ReportResource, errorJson, errorSarif, findingOf, summarize, toJson, toSarif, toText } from "./report";
 import { StackFileLocator } from "./config-locations";
 import { ColorChoice, useColor } from "./color";
 import { EngineShapeOptions, engineAnalyzeRequests, engineStack } from "../analyzer/engine-shape";
@@ -74,8 +74,9 @@ export async function main(argv: string[], hooks: { loadSdk?: () => void } = {})
         program.parse(argv, { from: "user" });
     } catch (e) {
         if (e instanceof CommanderError) {
-            if (e.exitCode !== 0) {
-                writeError(requested, e.message.replace(/^error: /, ""), undefined);
+            if (e.exitCode !== 0 && requested !== "text") {
+                // Commander has already told people on stderr; callers of json/sarif still get their document.
+                writeDocument(requested, e.message.replace(/^error: /, ""), undefined);
             }
             return e.exitCode === 0 ? EXIT.passed : EXIT.usage;
         }
@@ -118,24 +119,15 @@ function requestedFormat(argv: readonly string[]): Format {
 /** An exit-2 error: always on stderr for people; for --format json/sarif also the one document on stdout. */
 function writeError(format: Format, message: string, stack: string | undefined): void {
     process.stderr.write(`error: ${message}\n`);
+    writeDocument(format, message, stack);
+}
+
+function writeDocument(format: Format, message: string, stack: string | undefined): void {
     if (format === "json") {
         process.stdout.write(`${errorJson(message, stack)}\n`);
     } else if (format === "sarif") {
-        process.stdout.write(`${failedSarif(message)}\n`);
+        process.stdout.write(`${errorSarif(message, CHECK_VERSION, EXIT.usage)}\n`);
     }
-}
-
-/** A SARIF log for a run that could not check anything: no results, the reason as a tool notification. */
-function failedSarif(message: string): string {
-    return JSON.stringify({
-        $schema: "https://json.schemastore.org/sarif-2.1.0.json",
-        version: "2.1.0",
-        runs: [{
-            tool: { driver: { name: "cloudrun-check" } },
-            invocations: [{ executionSuccessful: false, exitCode: EXIT.usage, toolExecutionNotifications: [{ level: "error", message: { text: message } }] }],
-            results: [],
-        }],
-    }, null, 2);
 }
 
 /** Where the resources come from, and who they belong to. */
@@ -176,8 +168,10 @@ async function check(options: CheckOptions): Promise<number> {
         pack = await packLaunch.catch((e: Error) => {
             throw new UsageError(e instanceof PolicyConfigError ? policyConfigErrorText(e, policyConfig) : launchFailure(e.message));
         });
-        for (const warning of pack.configWarnings) {
-            process.stderr.write(`warning: --policy-pack-config ${options.policyPackConfig}: ${warning}\n`);
+        const warnings = [...subject.warnings, ...pack.configWarnings.map((w) => `--policy-pack-config ${options.policyPackConfig}: ${w}`)];
+        if (options.format !== "text") {
+            // The document carries them; people reading a CI log see them too.
+            warnings.forEach((w) => process.stderr.write(`warning: ${w}\n`));
         }
         const diagnostics = await pack.client.analyzeAll(checked, outputs).catch((e: Error) => {
             // A policy that throws is an engine error ("failed to run policy"), not a violation; one that refuses its
@@ -195,12 +189,12 @@ async function check(options: CheckOptions): Promise<number> {
             resources: checked,
             findings,
             policies: pack.info.policies,
-            warnings: subject.warnings,
+            warnings,
             subjectFile: subject.file,
         };
         process.stdout.write(
             options.format === "json" ? `${toJson(report)}\n`
-                : options.format === "sarif" ? `${toSarif(report, CHECK_VERSION)}\n`
+                : options.format === "sarif" ? `${toSarif(report, CHECK_VERSION, process.cwd())}\n`
                     : toText(report, { color: useColor(options.color, process.env, Boolean(process.stdout.isTTY)), verbose: options.verbose }),
         );
         return summarize(report).mandatory > 0 ? EXIT.violations : EXIT.passed;
@@ -246,14 +240,14 @@ function programSubject(options: CheckOptions, stack: string): Subject {
             const configSources = require("../../infra/config-sources") as typeof import("../../infra/config-sources");
             configSources.clearConfigSources();
             const { runProgramUnderMocks, MOCK_PROJECT_NUMBER } = require("../program-runner") as typeof import("../program-runner");
-            const run = await runProgramUnderMocks({
+            const run = await withStdoutToStderr(() => runProgramUnderMocks({
                 programPath: path.join(options.projectDir, main),
                 project: stackConfig.project,
                 stack,
                 preview: true,
                 config: stackConfig.values,
                 secretKeys: stackConfig.secretKeys,
-            });
+            }));
             if (run.error) {
                 throw new UsageError(`the program failed for stack ${stack} (nothing was checked): ${withoutStackTrace(run.error.message)}`);
             }
@@ -270,6 +264,17 @@ function programSubject(options: CheckOptions, stack: string): Subject {
             };
         },
     };
+}
+
+/** The program's own output (console.log) goes to stderr while it runs: stdout carries only the report. */
+async function withStdoutToStderr<T>(step: () => Promise<T>): Promise<T> {
+    const write = process.stdout.write;
+    process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+    try {
+        return await step();
+    } finally {
+        process.stdout.write = write;
+    }
 }
 
 /** A stack export: no program, no provider (`pulumi policy analyze --file`). */

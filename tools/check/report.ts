@@ -3,6 +3,9 @@
  * what is wrong), then the policy's fix and its doc link; or one JSON document (schema: docs/check-output.schema.json);
  * or SARIF 2.1.0 for code scanning. Pure: no I/O, colour decided by the caller.
  */
+import { createHash } from "crypto";
+import * as path from "path";
+import { pathToFileURL } from "url";
 import type * as Sarif from "sarif";
 import { createColors } from "picocolors";
 import type { Diagnostic, EnforcementLevel, PolicyInfo, Severity } from "../analyzer";
@@ -219,9 +222,17 @@ export function errorJson(message: string, stack: string | undefined): string {
 }
 
 const SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+/** The tool every SARIF log names, run or error, so code scanning keeps one set of alerts per category. */
+const SARIF_TOOL = "cloudrun-check";
+/** Files are given relative to this base: the directory the check ran in (the repository root in CI). */
+const SRCROOT = "%SRCROOT%";
 
-/** SARIF 2.1.0: one run, the pack as the tool (its policies as rules), results at the config line that set the field. */
-export function toSarif(report: CheckReport, toolVersion: string): string {
+/**
+ * SARIF 2.1.0: one run of the check, the pack's policies as rules, results at the config line that set the field
+ * (else line 1 of the stack file or export, with the resource as a logical location). `cwd` is the directory file
+ * paths are relative to.
+ */
+export function toSarif(report: CheckReport, toolVersion: string, cwd: string): string {
     const used = [...new Set(report.findings.map((f) => f.policy))];
     const rules: Sarif.ReportingDescriptor[] = report.policies.map((p) => ({
         id: p.name,
@@ -239,30 +250,46 @@ export function toSarif(report: CheckReport, toolVersion: string): string {
         ...(ruleIndex.has(f.policy) ? { ruleIndex: ruleIndex.get(f.policy) } : {}),
         level: sarifLevel(f.level),
         message: { text: `${whereOf(f)}: ${f.message}` },
-        locations: [sarifLocation(f, report.subjectFile)],
+        locations: [sarifLocation(f, report.subjectFile, cwd)],
+        // Results that share a line (several on one resource) stay distinct alerts.
+        partialFingerprints: { "cloudrunCheckFinding/v1": fingerprint(f) },
     }));
     const log: Sarif.Log = {
         $schema: SARIF_SCHEMA,
         version: "2.1.0",
         runs: [{
-            tool: {
-                driver: {
-                    name: report.policyPack.name,
-                    version: report.policyPack.version,
-                    semanticVersion: report.policyPack.version,
-                    informationUri: "https://www.pulumi.com/docs/iac/packages-and-automation/crossguard/",
-                    rules,
-                },
-                extensions: [{ name: "cloudrun-check", version: toolVersion }],
-            },
+            tool: { driver: { name: SARIF_TOOL, version: toolVersion, informationUri: "https://www.pulumi.com/docs/iac/packages-and-automation/crossguard/", rules } },
+            originalUriBaseIds: { [SRCROOT]: { uri: pathToFileURL(`${cwd}${path.sep}`).href } },
+            invocations: [{
+                executionSuccessful: true,
+                toolExecutionNotifications: report.warnings.map((w) => ({ level: "warning", message: { text: w } })),
+            }],
             results,
-            properties: { stack: report.stack, policiesWithResults: used },
+            properties: { stack: report.stack, policyPack: `${report.policyPack.name}@${report.policyPack.version}`, policiesWithResults: used },
         }],
     };
     return JSON.stringify(log, null, 2);
 }
 
-function sarifLocation(f: Finding, subjectFile: string | undefined): Sarif.Location {
+/** A SARIF log for a run that could not check anything (exit 2): no results, the reason as a notification. */
+export function errorSarif(message: string, toolVersion: string, exitCode: number): string {
+    const log: Sarif.Log = {
+        $schema: SARIF_SCHEMA,
+        version: "2.1.0",
+        runs: [{
+            tool: { driver: { name: SARIF_TOOL, version: toolVersion } },
+            invocations: [{ executionSuccessful: false, exitCode, toolExecutionNotifications: [{ level: "error", message: { text: message } }] }],
+            results: [],
+        }],
+    };
+    return JSON.stringify(log, null, 2);
+}
+
+function fingerprint(f: Finding): string {
+    return createHash("sha256").update([f.policy, f.resource?.urn ?? "", f.propertyPath ?? "", f.configKey ?? "", f.message].join("\n")).digest("hex").slice(0, 32);
+}
+
+function sarifLocation(f: Finding, subjectFile: string | undefined, cwd: string): Sarif.Location {
     const logical: Sarif.LogicalLocation[] = f.resource
         ? [{ fullyQualifiedName: f.propertyPath ? `${f.resource.urn}#${f.propertyPath}` : f.resource.urn, kind: "resource" }]
         : [];
@@ -270,12 +297,20 @@ function sarifLocation(f: Finding, subjectFile: string | undefined): Sarif.Locat
     return {
         ...(file !== undefined ? {
             physicalLocation: {
-                artifactLocation: { uri: file.split("\\").join("/") },
+                artifactLocation: artifactOf(file, cwd),
                 region: { startLine: f.file !== undefined ? f.line ?? 1 : 1 },
             },
         } : {}),
         ...(logical.length > 0 ? { logicalLocations: logical } : {}),
     };
+}
+
+/** Inside the working directory: relative to %SRCROOT%; outside it (a --cwd elsewhere): an absolute file URI. */
+function artifactOf(file: string, cwd: string): Sarif.ArtifactLocation {
+    const relative = path.relative(cwd, path.resolve(cwd, file));
+    return relative.startsWith("..") || path.isAbsolute(relative)
+        ? { uri: pathToFileURL(path.resolve(cwd, file)).href }
+        : { uri: relative.split(path.sep).join("/"), uriBaseId: SRCROOT };
 }
 
 function sarifLevel(level: EnforcementLevel): Sarif.ReportingConfiguration["level"] {
