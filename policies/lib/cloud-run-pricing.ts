@@ -13,8 +13,10 @@ export interface PriceSource {
     readonly url: string;
     /** "primary": Google's own page (or a verbatim copy of it); "secondary": a third party's transcription. */
     readonly authority: "primary" | "secondary";
-    /** The copy actually read and its capture date, when it is a stored copy. */
+    /** The copy actually read, when it is a stored copy. */
     readonly copy?: string;
+    /** When that copy was captured. */
+    readonly harvested?: string;
     readonly read: string;
 }
 
@@ -25,6 +27,7 @@ export const PRICE_SOURCES = {
         url: "https://cloud.google.com/run/pricing",
         authority: "primary",
         copy: "verbatim stored copy harvested 2025-08-19T20:09:15 (code corpus read_file id 43030387852); the page shows the Iowa (us-central1) table, which is Tier 1",
+        harvested: "2025-08-19",
         read: "2026-11-24",
     },
     /**

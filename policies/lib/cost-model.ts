@@ -117,8 +117,9 @@ export interface ServiceCostEstimate {
 
 /** Assumptions true of every estimate (the model's limits), for a report's footer. */
 export const MODEL_ASSUMPTIONS: readonly string[] = [
-    `list prices in USD (the "Default" column: no committed-use discount) from ${PRICE_SOURCES.runPricing.url} ` +
-    `(Tier 1: ${PRICE_SOURCES.runPricing.copy}; read ${PRICE_SOURCES.runPricing.read}); Tier 2 from secondary sources that transcribe Google's SKUs`,
+    `list prices in USD (the "Default" column: no committed-use discount); Tier 1 from ${PRICE_SOURCES.runPricing.url} ` +
+    `(a verbatim copy harvested ${PRICE_SOURCES.runPricing.harvested}, read ${PRICE_SOURCES.runPricing.read}); Tier 2 and connector machine types from ` +
+    "secondary sources that transcribe Google's SKUs",
     `a month is ${HOURS_PER_MONTH} hours`,
     "not modeled: egress and networking, GPUs, committed-use discounts, connector scale-out above its min instances, " +
     "instances kept idle after traffic, the 100 ms rounding and the 1-minute minimum of instance-based instances, worker pools",
@@ -568,7 +569,7 @@ function serviceParts(
         assumptions.push("instance-based billing: min instances billed all month at the full rate; traffic costs more only beyond what they serve; no request fee");
         return {
             billing,
-            alwaysOn: part(alwaysOn, `${show(minInstances)} min instance(s) × ${HOURS_PER_MONTH} h × (${show(vcpu)} vCPU × ${rate(p.cpu.usd)} + ${show(memoryGiB)} GiB × ${rate(p.memory.usd)}) per s`),
+            alwaysOn: part(alwaysOn, `${show(minInstances)} min instance(s) × ${count(SECONDS_PER_MONTH)} s × (${show(vcpu)} vCPU × ${rate(p.cpu.usd)} + ${show(memoryGiB)} GiB × ${rate(p.memory.usd)})`),
             traffic: part(trafficAmount, `${show(activeSeconds, 0)} instance-s of traffic, ${show(extraSeconds, 0)} beyond the min instances, at the same rate`),
             requests: part(ZERO, "instance-based billing has no request fee"),
             spend: { cpu: plus(alwaysOn.cpu, trafficAmount.cpu), memory: plus(alwaysOn.memory, trafficAmount.memory) },

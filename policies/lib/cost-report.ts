@@ -34,8 +34,8 @@ export function estimateLine(estimate: ServiceCostEstimate): string {
         `${undecided} Assumed: ${estimate.assumptions.join("; ")}.`;
 }
 
-/** A stack's estimates, as the offline check prints them. */
-export function renderCostEstimates(stack: string, estimates: readonly ServiceCostEstimate[]): string {
+/** A stack's estimates, as the offline check prints them; `modelNotes`: end with the model's own assumptions. */
+export function renderCostEstimates(stack: string, estimates: readonly ServiceCostEstimate[], modelNotes = true): string {
     const lines = [`Monthly cost estimate for stack ${stack} (USD, list prices; docs/costs.md)`];
     if (estimates.length === 0) {
         lines.push("  no Cloud Run service or job in this stack");
@@ -56,7 +56,9 @@ export function renderCostEstimates(stack: string, estimates: readonly ServiceCo
     if (estimates.length > 1) {
         lines.push(`  total  ${amountText(totalOf(estimates))} a month`);
     }
-    lines.push(...MODEL_ASSUMPTIONS.map((a) => `  model: ${a}`));
+    if (modelNotes) {
+        lines.push(...MODEL_ASSUMPTIONS.map((a) => `  model: ${a}`));
+    }
     return `${lines.join("\n")}\n`;
 }
 
