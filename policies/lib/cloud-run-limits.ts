@@ -412,9 +412,6 @@ export const DEFAULT_JOB_TASK_COUNT = 1;
 /** Requests one instance serves at once (about-concurrency). 0 is proto3's "unset": Cloud Run then chooses. */
 export const CONCURRENCY_LIMITS = { min: 1, default: 80, max: 1000 } as const;
 
-/** Instances a service scales out to when no maximum is set (configuring/max-instances: "a maximum of 100 instances"). */
-export const INSTANCE_LIMITS = { defaultMax: 100 } as const;
-
 /** Container port. 0 is proto3's "unset" (outputs carry zero values): the default applies. */
 export const CONTAINER_PORT_LIMITS = { min: 1, max: 65535, default: 8080 } as const;
 

@@ -158,9 +158,6 @@ export const CONNECTOR_INSTANCE_HOURLY: Readonly<Record<string, Price>> = {
     "e2-standard-4": price(4 * E2_RATES.vcpuHour.usd + 16 * E2_RATES.gibHour.usd, "instance-hour", "connectorInstances"),
 };
 
-/** A connector's instance count when only its throughput is set: one instance per 100 Mbps (connector sizing). */
-export const CONNECTOR_MBPS_PER_INSTANCE = 100;
-
 /**
  * Not a price: the traffic the estimate assumes when nobody states it (and says so). A lightly used service,
  * 1 million requests a month (about 0.4 a second) of 200 ms; a job that is not run. Here, in the import-free

@@ -21,18 +21,18 @@
  * every other part is still priced. Text shows numbers, enums and well-formed names only, never other values.
  */
 import {
-    CLOUD_RUN_REGION_TIERS, CONCURRENCY_LIMITS, CONNECTOR_LIMITS, CPU_IDLE_DEFAULTS, DEFAULT_RESOURCES, FRACTIONAL_CPU_RULES,
-    INSTANCE_LIMITS, LOCATION_RE, parseCpu, parseMemoryMiB,
+    CLOUD_RUN_REGION_TIERS, CONCURRENCY_LIMITS, CONNECTOR_LIMITS, CONNECTOR_THROUGHPUT_UNIT_MBPS, CPU_IDLE_DEFAULTS, DEFAULT_JOB_TASK_COUNT,
+    DEFAULT_RESOURCES, DEFAULT_SERVICE_MAX_INSTANCES, FRACTIONAL_CPU_RULES, LOCATION_RE, parseCpu, parseMemoryMiB,
 } from "./cloud-run-limits";
 import {
-    CLOUD_RUN_PRICES, CONNECTOR_INSTANCE_HOURLY, CONNECTOR_MBPS_PER_INSTANCE, DEFAULT_TRAFFIC, FREE_TIER, HOURS_PER_MONTH, PRICE_SOURCES,
+    CLOUD_RUN_PRICES, CONNECTOR_INSTANCE_HOURLY, DEFAULT_TRAFFIC, FREE_TIER, HOURS_PER_MONTH, PRICE_SOURCES,
     PriceTier, SECONDS_PER_MONTH,
 } from "./cloud-run-pricing";
-import { connectorRefsMatch, connectorResourceRef, isConnectorSet, parseConnectorRef } from "./connector-refs";
+import { isConnectorSet, parseConnectorRef, stackConnectorsMatching, workloadConnectorRef } from "./connector-refs";
 import { PropNode, asBoolean, asNumber, asString, at, isAbsent, isUnknown, pathText, rootOf, zeroAsAbsent } from "./props";
 import { RESOURCE_TYPES } from "./resource-types";
 import { nameText } from "./safe-text";
-import { StackResource, cloudRunWorkloadsIn, ofType, ownOrProviderString, transitiveDependenciesOf } from "./stack-graph";
+import { StackResource, cloudRunWorkloadsIn, ownOrProviderString, transitiveDependenciesOf } from "./stack-graph";
 import { ContainerView, WorkloadView, countOf, mainContainers } from "./workload";
 
 /** Expected use of a workload. Services: requests; jobs: executions. Any field may be left to the next source. */
@@ -287,7 +287,7 @@ function maxInstancesOf(view: WorkloadView, assumptions: string[]): number | und
         return undefined;
     }
     const set = nodes.map((n) => countOf(n) ?? 0).filter((n) => n > 0);
-    return set.length > 0 ? Math.min(...set) : INSTANCE_LIMITS.defaultMax;
+    return set.length > 0 ? Math.min(...set) : DEFAULT_SERVICE_MAX_INSTANCES;
 }
 
 /** Requests one instance serves at once; unset: 80, or 1 below 1 vCPU (FRACTIONAL_CPU_RULES). */
@@ -396,11 +396,7 @@ function connectorUseOf(workload: StackResource, view: WorkloadView, all: readon
     if (!ref) {
         return { kind: "not-priced", why: "the VPC connector reference is not a connector name or id: not priced" };
     }
-    const expected = { name: ref.name, project: ref.project ?? ownOrProviderString(workload, "project"), region: ref.region ?? regionOf(workload, view) };
-    const found = ofType(all, RESOURCE_TYPES.vpcAccessConnector).find((c) => {
-        const candidate = connectorResourceRef(c);
-        return candidate !== undefined && connectorRefsMatch(candidate, expected);
-    });
+    const [found] = stackConnectorsMatching(workloadConnectorRef(ref, workload, regionOf(workload, view)), all);
     return found
         ? { kind: "in-stack", connector: found }
         : { kind: "not-priced", why: `connector ${ref.name} is not in this stack (managed elsewhere): not priced` };
@@ -435,8 +431,8 @@ function connectorMonthly(connector: StackResource, undecided: PropNode[]): { us
     } else if (isUnknown(throughputNode)) {
         undecided.push(throughputNode);
     } else if (asNumber(throughputNode) !== undefined) {
-        instances = Math.ceil((asNumber(throughputNode) as number) / CONNECTOR_MBPS_PER_INSTANCE);
-        notes.push(`connector ${name}: minThroughput ${count(asNumber(throughputNode) as number)} Mbps read as ${instances} instances (one per ${CONNECTOR_MBPS_PER_INSTANCE} Mbps)`);
+        instances = Math.ceil((asNumber(throughputNode) as number) / CONNECTOR_THROUGHPUT_UNIT_MBPS);
+        notes.push(`connector ${name}: minThroughput ${count(asNumber(throughputNode) as number)} Mbps read as ${instances} instances (one per ${CONNECTOR_THROUGHPUT_UNIT_MBPS} Mbps)`);
     } else {
         instances = CONNECTOR_LIMITS.minInstances.min;
         notes.push(`connector ${name}: min instances unset, Cloud Run's minimum ${instances}`);
@@ -609,7 +605,7 @@ function jobParts(
 ): ComputeParts {
     const usage = resolveTraffic(names, ["executionsPerMonth", "meanTaskSeconds"], options, assumptions);
     const taskNode = zeroAsAbsent(at(workload.root, "template", "taskCount"));
-    let tasks: Usd = 1;
+    let tasks: Usd = DEFAULT_JOB_TASK_COUNT;
     if (isUnknown(taskNode)) {
         undecided.push(taskNode);
         tasks = undefined;

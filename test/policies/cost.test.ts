@@ -8,7 +8,7 @@ import {
 
 const policy = ALL_POLICIES.find((p) => p.name === COST_POLICY)!;
 
-/** The staging stack (backend: 2 CPU / 4Gi, instance-based, min 1 via `change`; connector 2 × e2-micro). */
+/** The staging stack (backend: 2 CPU / 4Gi, instance-based, min 1 via `change`; connector 2 × e2-standard-4). */
 function stack(change: (props: any) => void = () => undefined): TestResource[] {
     return stagingStack({ service: (p) => { p.template.scaling = { minInstanceCount: 1 }; change(p); } });
 }
@@ -37,13 +37,13 @@ async function withStackConfig<T>(config: Record<string, string>, body: () => Pr
 
 describe("cloudrun-service-monthly-cost", function () {
     it("reports each service's estimate with its breakdown as an advisory, at the service", async function () {
-        // always-on 2,628,000 × (2 × $0.000018 + 4 × $0.000002) = $115.632; connector 1,460 × $0.0083764275 = $12.22958415.
+        // always-on 2,628,000 × (2 × $0.000018 + 4 × $0.000002) = $115.632; connector 2 × 730 h × $0.13402284 = $195.6733464.
         const [found, ...rest] = await costDiagnostics(stack());
         expect(rest).to.deep.equal([]);
         expect(found.enforcementLevel).to.equal("advisory");
         expect(found.urn).to.match(/gcp:cloudrunv2\/service:Service::backend$/);
-        expect(found.detail).to.match(/^backend: \$127\.86 a month \(v2 service, europe-west1 \(Tier 1\), instance-based billing, 2 vCPU \/ 4 GiB per instance\) = /);
-        expect(found.detail).to.include("always-on $115.63 + traffic $0.00 + requests $0.00 + connector $12.23 + free tier $0.00.");
+        expect(found.detail).to.match(/^backend: \$311\.31 a month \(v2 service, europe-west1 \(Tier 1\), instance-based billing, 2 vCPU \/ 4 GiB per instance\) = /);
+        expect(found.detail).to.include("always-on $115.63 + traffic $0.00 + requests $0.00 + connector $195.67 + free tier $0.00.");
         expect(found.detail).to.include("Assumed: region europe-west1: Tier 1 prices; traffic: 1,000,000 requests a month, a mean request of 200 ms, ASSUMED");
     });
 
@@ -60,8 +60,8 @@ describe("cloudrun-service-monthly-cost", function () {
     it("with monthlyBudgetUsd: a violation, at the configured level, only for services above it", async function () {
         const over = await costDiagnostics(stack(), { [COST_POLICY]: { enforcementLevel: "mandatory", monthlyBudgetUsd: 100 } });
         expect(over.map((d) => d.enforcementLevel)).to.deep.equal(["mandatory"]);
-        expect(over[0].detail).to.match(/^\$127\.86 is above the monthly budget of \$100\.00\. backend: \$127\.86 a month/);
-        expect(await costDiagnostics(stack(), { [COST_POLICY]: { enforcementLevel: "mandatory", monthlyBudgetUsd: 200 } })).to.deep.equal([]);
+        expect(over[0].detail).to.match(/^\$311\.31 is above the monthly budget of \$100\.00\. backend: \$311\.31 a month/);
+        expect(await costDiagnostics(stack(), { [COST_POLICY]: { enforcementLevel: "mandatory", monthlyBudgetUsd: 400 } })).to.deep.equal([]);
     });
 
     it("takes traffic from its config: by service name, then defaultTraffic; applies the free tier when asked", async function () {
@@ -76,8 +76,8 @@ describe("cloudrun-service-monthly-cost", function () {
             [COST_POLICY]: { freeTier: "all", traffic: { backend: { requestsPerMonth: 10_000_000 } }, defaultTraffic: { requestsPerMonth: 1, meanRequestMs: 100 } },
         };
         const [found] = await costDiagnostics(stack(requestBased), config);
-        expect(found.detail).to.include("traffic $25.25 + requests $4.00 + connector $12.23 + free tier -$6.02");
-        expect(found.detail).to.match(/^backend: \$35\.46 a month/);
+        expect(found.detail).to.include("traffic $25.25 + requests $4.00 + connector $195.67 + free tier -$6.02");
+        expect(found.detail).to.match(/^backend: \$218\.90 a month/);
         expect(found.detail).to.include("10,000,000 requests a month, from policy config traffic.backend");
         expect(found.detail).to.include("a mean request of 100 ms, from policy config defaultTraffic");
     });
@@ -92,16 +92,16 @@ describe("cloudrun-service-monthly-cost", function () {
 
     it("with a budget and a CPU not known yet: a violation when the known part is already above it, else Pulumi's can't-decide advisory", async function () {
         const unknownCpu = stack((p) => { p.template.containers[0].resources.limits.cpu = UNKNOWN.string; });
-        // Known: memory 2,628,000 × 4 × $0.000002 = $21.024 plus the connector $12.23: at least $33.25.
+        // Known: memory 2,628,000 × 4 × $0.000002 = $21.024 plus the connector $195.6733464: at least $216.70.
         const over = await costDiagnostics(unknownCpu, { [COST_POLICY]: { monthlyBudgetUsd: 20 } });
         expect(violationsOf(over, COST_POLICY).map((d) => d.detail)).to.have.length(1);
-        expect(over[0].detail).to.match(/^at least \$33\.25 is above the monthly budget of \$20\.00\. .*Undecided until the values are known: template\.containers\[0\]\.resources\.limits\.cpu\./);
-        const under = await costDiagnostics(unknownCpu, { [COST_POLICY]: { monthlyBudgetUsd: 500 } });
+        expect(over[0].detail).to.match(/^at least \$216\.70 is above the monthly budget of \$20\.00\. .*Undecided until the values are known: template\.containers\[0\]\.resources\.limits\.cpu\./);
+        const under = await costDiagnostics(unknownCpu, { [COST_POLICY]: { monthlyBudgetUsd: 1000 } });
         expect(under.map((d) => d.cantRun)).to.deep.equal([true]);
         expect(under[0].message).to.include("template.containers.0.resources.limits.cpu");
         // Without a budget the estimate is still reported, undecided for the CPU-priced parts only.
         const [reported] = await costDiagnostics(unknownCpu);
-        expect(reported.detail).to.match(/^backend: at least \$33\.25 a month .* always-on ≥ \$21\.02 \(undecided\) \+ traffic \$0\.00 \+ requests \$0\.00 \+ connector \$12\.23/);
+        expect(reported.detail).to.match(/^backend: at least \$216\.70 a month .* always-on ≥ \$21\.02 \(undecided\) \+ traffic \$0\.00 \+ requests \$0\.00 \+ connector \$195\.67/);
     });
 
     it("estimates jobs too, and no other resource type", async function () {
