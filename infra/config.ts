@@ -15,6 +15,7 @@ import {
     parseCpu, parseIpv4Cidr, resourceProblems,
 } from "../policies/lib/cloud-run-limits";
 import { STAGING_CONNECTOR_REQUIREMENTS, connectorFloorProblems } from "../policies/lib/connector-sizing";
+import { DEFAULT_TRAFFIC } from "../policies/lib/cloud-run-pricing";
 
 /** Cloud Run service names: lowercase, digits and hyphens, at most 49 characters. */
 const SERVICE_NAME_RE = /^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$/;
@@ -174,6 +175,13 @@ const serviceSchema = z.strictObject({
             .refine((m) => !PUBLIC_MEMBERS.includes(m), { error: "public invokers are not allowed" }),
         { error: "expected a list of IAM members" },
     ), "list of user:, serviceAccount:, group:, domain: members").default([]).describe("IAM members granted roles/run.invoker (never allUsers / allAuthenticatedUsers)."),
+    traffic: z.strictObject({
+        requestsPerMonth: integer("requests a month", 0, 1e12).describe("Requests the service receives a month."),
+        meanRequestMs: integer("a mean request duration in milliseconds", 1, REQUEST_TIMEOUT_LIMITS.maxSeconds * 1000)
+            .describe("Mean time a request takes, in milliseconds."),
+    }, { error: "expected an object with requestsPerMonth and meanRequestMs" }).optional()
+        .describe("Expected traffic, read only by the cost estimate (npm run check, policy cloudrun-service-monthly-cost). " +
+            `Unset: ${DEFAULT_TRAFFIC.requestsPerMonth.toLocaleString("en-US")} requests a month of ${DEFAULT_TRAFFIC.meanRequestMs} ms are assumed, and the estimate says so.`),
     deletionProtection: flag().default(true).describe("Refuse to delete the service."),
     labels: allowedValues(z.record(pattern(LABEL_KEY_RE, "a label key"), pattern(LABEL_VALUE_RE, "a label value: lowercase letters, digits, _ and -")),
         "map of GCP labels").default({}).describe("Labels on the service, its revisions and the resources created for it."),

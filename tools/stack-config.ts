@@ -33,13 +33,23 @@ export class StackFileError extends Error {
     }
 }
 
-/** Reads Pulumi.yaml and Pulumi.<stack>.yaml from projectDir. */
-export function readStackConfig(projectDir: string, stack: string): StackConfigMap {
+const STACK_FILE_RE = /(?:^|[\\/])Pulumi\.([^\\/]+)\.yaml$/;
+
+/**
+ * A stack named on the command line: a name (its file is Pulumi.<name>.yaml in the project) or the path of a
+ * Pulumi.<name>.yaml file anywhere (a scratch variant outside the project), whose stack is <name>.
+ */
+export function stackArgument(projectDir: string, given: string): { stack: string; file: string } {
+    const asFile = STACK_FILE_RE.exec(given);
+    return asFile ? { stack: asFile[1], file: path.resolve(given) } : { stack: given, file: path.join(projectDir, stackFileName(given)) };
+}
+
+/** Reads Pulumi.yaml from projectDir and the stack's file (default: Pulumi.<stack>.yaml beside it). */
+export function readStackConfig(projectDir: string, stack: string, stackFile = path.join(projectDir, stackFileName(stack))): StackConfigMap {
     const project = readYamlFile(path.join(projectDir, "Pulumi.yaml")) as { name?: unknown; config?: Record<string, unknown> };
     if (typeof project?.name !== "string") {
         throw new StackFileError(`${path.join(projectDir, "Pulumi.yaml")}: missing the project name`);
     }
-    const stackFile = path.join(projectDir, stackFileName(stack));
     if (!fs.existsSync(stackFile)) {
         const known = stackNames(projectDir);
         throw new StackFileError(`no stack file ${stackFile}; stacks here: ${known.join(", ") || "none"}`);

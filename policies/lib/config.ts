@@ -78,7 +78,7 @@ export function definePolicyConfig<T extends Record<string, ConfigValue>>(
     };
 }
 
-/** The schema keywords these policies use: type, bounds, pattern, minLength, enum, items, uniqueItems. Messages name the key, never the value. */
+/** The schema keywords these policies use: type, bounds, pattern, minLength, enum, items, uniqueItems, properties, additionalProperties. Messages name the key, never the value. */
 function valueProblems(value: unknown, schema: PolicyConfigJSONSchema, key: string): string[] {
     const type = schema.type;
     if (typeof type === "string" && !hasJsonType(value, type)) {
@@ -110,10 +110,10 @@ function valueProblems(value: unknown, schema: PolicyConfigJSONSchema, key: stri
             if (object[required] === undefined) problems.push(`${key}.${required} is required`);
         }
         for (const [member, item] of Object.entries(object)) {
-            const memberSchema = schema.properties?.[member];
+            const memberSchema = schema.properties?.[member] ?? schema.additionalProperties;
             if (memberSchema !== undefined && typeof memberSchema === "object") {
                 problems.push(...valueProblems(item, memberSchema, `${key}.${member}`));
-            } else if (schema.additionalProperties === false) {
+            } else if (memberSchema === false) {
                 problems.push(`${key}.${member} is not a known key`);
             }
         }

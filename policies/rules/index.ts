@@ -12,6 +12,7 @@ import { cloudrunServiceEnv } from "./cloudrun-service-env";
 import { cloudrunServiceIdentityAndIngress } from "./cloudrun-service-identity-and-ingress";
 import { cloudrunServiceImageDigest } from "./cloudrun-service-image-digest";
 import { cloudrunServiceLivenessProbe } from "./cloudrun-service-liveness-probe";
+import { cloudrunServiceMonthlyCost } from "./cloudrun-service-monthly-cost";
 import { cloudrunServiceRequestTimeout } from "./cloudrun-service-request-timeout";
 import { cloudrunServiceRequiredSecretEnv } from "./cloudrun-service-required-secret-env";
 import { cloudrunServiceResourceFloor } from "./cloudrun-service-resource-floor";
@@ -53,4 +54,6 @@ export const ALL_POLICIES: readonly PackPolicy[] = [
     cloudrunSecretAccessorGrants,
     cloudrunConnectorInStack,
     cloudrunIdentityAndImageFromStack,
+    // Cost: an estimate to weigh in review (advisory), a budget a team may enforce.
+    cloudrunServiceMonthlyCost,
 ];

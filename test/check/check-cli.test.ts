@@ -83,8 +83,10 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         const run = await runCheck(["--stack", "staging"]);
         expect(run.code, run.stderr).to.equal(0);
         expect(run.stdout).to.match(/^Stack staging \(policy pack cloud-run-guardrails@/);
-        // Not even "can't run": the runtime account's email and the image's digest are traced to the stack.
-        expect(run.stdout).to.match(/no mandatory violations, 0 advisory, 17 resources checked \(and 3 the engine adds: the Stack and default providers\)\./);
+        // Not even "can't run": the runtime account's email and the image's digest are traced to the stack. The one
+        // advisory is the service's monthly cost estimate (cloudrun-service-monthly-cost reports it on every stack).
+        expect(run.stdout).to.match(/no mandatory violations, 1 advisory, 17 resources checked \(and 3 the engine adds: the Stack and default providers\)\./);
+        expect(run.stdout.match(/⚠ advisory \S+/g)).to.deep.equal(["⚠ advisory cloudrun-service-monthly-cost"]);
         expect(run.stdout, "colour only on a TTY").to.not.include("\u001b[");
     });
 

@@ -37,10 +37,11 @@ const EXPECTED_LEVELS: Record<string, "advisory" | "mandatory"> = {
     "cloudrun-secret-accessor-grants": "mandatory",
     "cloudrun-connector-in-stack": "mandatory",
     "cloudrun-identity-and-image-from-stack": "mandatory",
+    "cloudrun-service-monthly-cost": "advisory",
 };
 const STACK_POLICIES = [
     "vpcaccess-connector-capacity", "cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack",
-    "cloudrun-identity-and-image-from-stack",
+    "cloudrun-identity-and-image-from-stack", "cloudrun-service-monthly-cost",
 ];
 
 const FLOOR = "cloudrun-service-resource-floor";

@@ -678,3 +678,11 @@ export const STACK_POLICIES = [
     "vpcaccess-connector-capacity", "cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-connector-in-stack",
     "cloudrun-identity-and-image-from-stack",
 ] as const;
+
+/** The cost policy: a stack policy that, with no budget set, reports every workload's estimate as an advisory. */
+export const COST_POLICY = "cloudrun-service-monthly-cost";
+
+/** The diagnostics other than the cost policy's estimates (a report on every stack, not a problem). */
+export function withoutCostEstimates<D extends { policyName: string }>(diagnostics: readonly D[]): D[] {
+    return diagnostics.filter((d) => d.policyName !== COST_POLICY);
+}

@@ -9,7 +9,7 @@ import * as path from "path";
 import { CLOUD_RUN_DOCS } from "../../policies/lib/cloud-run-limits";
 import { ALL_POLICIES, PACK_NAME } from "../../policies/rules";
 import {
-    POLICIES_DIR, STACK_POLICIES, T, analyzeResource, analyzerInfo, analyzeStack, goodConnector, goodV1Service, goodV2Service, stagingStack, v2Service,
+    COST_POLICY, POLICIES_DIR, STACK_POLICIES, T, analyzeResource, analyzerInfo, analyzeStack, goodConnector, goodV1Service, goodV2Service, stagingStack, v2Service, withoutCostEstimates,
 } from "../helpers/policy-harness";
 
 const EXPECTED_NAMES = [
@@ -35,8 +35,9 @@ const EXPECTED_NAMES = [
     "cloudrun-secret-accessor-grants",
     "cloudrun-connector-in-stack",
     "cloudrun-identity-and-image-from-stack",
+    "cloudrun-service-monthly-cost",
 ];
-const ADVISORY = ["cloudrun-service-liveness-probe", "cloudrun-service-secret-version-pinned"];
+const ADVISORY = ["cloudrun-service-liveness-probe", "cloudrun-service-secret-version-pinned", "cloudrun-service-monthly-cost"];
 
 describe("policy pack", function () {
     describe("metadata served to the CLI", function () {
@@ -46,15 +47,15 @@ describe("policy pack", function () {
             expect(info.policies.map((p) => p.name)).to.deep.equal(EXPECTED_NAMES);
         });
 
-        it("marks the liveness and pinning policies advisory and every other policy mandatory", async function () {
+        it("marks the liveness, pinning and cost policies advisory and every other policy mandatory", async function () {
             for (const policy of (await analyzerInfo()).policies) {
                 expect(policy.enforcementLevel, policy.name).to.equal(ADVISORY.includes(policy.name) ? "advisory" : "mandatory");
             }
         });
 
-        it("serves the cross-resource checks as stack policies and the rest as resource policies", async function () {
+        it("serves the cross-resource checks and the cost estimate as stack policies and the rest as resource policies", async function () {
             for (const policy of (await analyzerInfo()).policies) {
-                const expected = (STACK_POLICIES as readonly string[]).includes(policy.name) ? "stack" : "resource";
+                const expected = [...STACK_POLICIES, COST_POLICY].includes(policy.name) ? "stack" : "resource";
                 expect(policy.policyType, policy.name).to.equal(expected);
             }
         });
@@ -125,8 +126,10 @@ describe("policy pack", function () {
             expect(await analyzeResource({ type: T.connector, name: "backend-staging", props: goodConnector() })).to.deep.equal([]);
         });
 
-        it("passes the staging stack with no stack diagnostic", async function () {
-            expect(await analyzeStack(stagingStack())).to.deep.equal([]);
+        it("passes the staging stack: its only stack diagnostic is the service's cost estimate (advisory)", async function () {
+            const diagnostics = await analyzeStack(stagingStack());
+            expect(withoutCostEstimates(diagnostics)).to.deep.equal([]);
+            expect(diagnostics.map((d) => `${d.enforcementLevel} ${d.policyName}`)).to.deep.equal([`advisory ${COST_POLICY}`]);
         });
 
         it("ignores resource types it does not police", async function () {

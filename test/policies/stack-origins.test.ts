@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import {
     DIGEST_IMAGE, Diagnostic, IMAGE_TAG, RUNTIME_SA, T, TestResource, Tree, UNKNOWN, goodV1Service, goodV2Service, previewStack, stagingImage, stagingStack,
-    urnOf,
+    urnOf, COST_POLICY, withoutCostEstimates,
 } from "../helpers/policy-harness";
 
 const IDENTITY = "cloudrun-service-identity-and-ingress";
@@ -71,17 +71,17 @@ const SHAPES: readonly { label: string; type: string; props: (serviceAccount: un
 ];
 
 describe("the staging stack in preview and after apply", function () {
-    it("has no diagnostic at all, not even an advisory: the account's email and the image's digest are traced to the stack", async function () {
+    it("has no diagnostic at all but the cost estimate, not even \"can't run\": the account's email and the image's digest are traced to the stack", async function () {
         const fresh = await previewStack(stagingStack({ freshPreview: true }));
-        expect(fresh.map((d) => `${d.enforcementLevel} ${d.policyName}`)).to.deep.equal([]);
-        expect(await previewStack(stagingStack())).to.deep.equal([]);
+        expect(fresh.map((d) => `${d.enforcementLevel} ${d.policyName}`)).to.deep.equal([`advisory ${COST_POLICY}`]);
+        expect(withoutCostEstimates(await previewStack(stagingStack()))).to.deep.equal([]);
     });
 
     it("also when the provider reports no digest and no email in preview (outputs that are only the inputs)", async function () {
         const stack = stagingStack({ freshPreview: true });
         delete stack.find((r) => r.type === T.dockerImage)!.props.repoDigest;
         delete stack.find((r) => r.type === T.account)!.props.email;
-        expect((await previewStack(stack)).map((d) => `${d.enforcementLevel} ${d.policyName}`)).to.deep.equal([]);
+        expect((await previewStack(stack)).map((d) => `${d.enforcementLevel} ${d.policyName}`)).to.deep.equal([`advisory ${COST_POLICY}`]);
     });
 });
 

@@ -424,6 +424,20 @@ describe("stack config errors: fail before any resource, naming the key", () => 
         });
     });
 
+    it("service.traffic (for the cost estimate): a negative count, a fraction of a millisecond and a misspelled field", async () => {
+        const message = await failingRun(service((s) => ({ ...s, traffic: { requestsPerMonth: -5, meanRequestMs: 0.5 } })));
+        expect(message).to.include(`${NS}:service.traffic.requestsPerMonth: expected requests a month: an integer from 0 to 1000000000000; got -5`);
+        expect(message).to.include(`${NS}:service.traffic.meanRequestMs: expected a mean request duration in milliseconds: an integer from 1 to 3600000; got 0.5`);
+        const misspelled = await failingRun(service((s) => ({ ...s, traffic: { requestsPerMonth: 5, meanRequestMS: 100 } })));
+        expect(misspelled).to.include(`${NS}:service.traffic.meanRequestMS: unknown key; did you mean "meanRequestMs"?`);
+    });
+
+    it("service.traffic is optional and, when set, reaches the plan as given", () => {
+        const config = editKey(stagingConfig(), `${NS}:service`, (s) => ({ ...s, traffic: { requestsPerMonth: "2000000", meanRequestMs: 150 } }));
+        expect(parseStagingPlan({ namespace: NS, values: config.values }).service.traffic).to.deep.equal({ requestsPerMonth: 2_000_000, meanRequestMs: 150 });
+        expect(parseStagingPlan({ namespace: NS, values: stagingConfig().values }).service.traffic).to.equal(undefined);
+    });
+
     it("the shipped staging config parses into the plan the components receive", () => {
         const config = stagingConfig();
         const plan = parseStagingPlan({ namespace: NS, values: config.values });

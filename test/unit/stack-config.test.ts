@@ -2,7 +2,7 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { SECURE_PLACEHOLDER, StackFileError, readStackConfig, toConfigMap } from "../../tools/stack-config";
+import { SECURE_PLACEHOLDER, StackFileError, readStackConfig, stackArgument, toConfigMap } from "../../tools/stack-config";
 
 describe("stack config reader (Pulumi.yaml + Pulumi.<stack>.yaml)", () => {
     it("namespaces keys, keeps scalars as text and objects as JSON", () => {
@@ -29,6 +29,12 @@ describe("stack config reader (Pulumi.yaml + Pulumi.<stack>.yaml)", () => {
         });
         expect(map.securePaths).to.deep.equal(["proj:db.password", "proj:token", "proj:list[1]", 'proj:labels["a.b"]']);
         expect(map.secretKeys).to.deep.equal(["proj:db", "proj:token", "proj:list", "proj:labels"]);
+    });
+
+    it("takes a stack as a name or as the path of a Pulumi.<name>.yaml file anywhere", () => {
+        expect(stackArgument("/proj", "staging")).to.deep.equal({ stack: "staging", file: path.join("/proj", "Pulumi.staging.yaml") });
+        expect(stackArgument("/proj", "/tmp/x/Pulumi.test-cpu1.yaml")).to.deep.equal({ stack: "test-cpu1", file: "/tmp/x/Pulumi.test-cpu1.yaml" });
+        expect(stackArgument("/proj", "Pulumi.dev.yaml")).to.deep.equal({ stack: "dev", file: path.resolve("Pulumi.dev.yaml") });
     });
 
     it("names the missing stack file and the stacks that exist", () => {

@@ -9,6 +9,9 @@
  * line when the program recorded one, else the resource and property path), then the fix and the doc link; json,
  * always one document on stdout, errors included (schema: docs/check-output.schema.json); sarif, SARIF 2.1.0.
  *
+ * Costs (costs.ts): each Cloud Run service's and job's monthly estimate follows the verdicts (JSON: `costs`);
+ * `--compare <stack or Pulumi.<x>.yaml>` checks that stack too, in a child process, and prints both and the difference.
+ *
  * Exit codes: 0 no mandatory violation; 1 mandatory violations; 2 bad usage, a program that fails, invalid stack
  * config, policy config or export, a pack that cannot start (one clear message, no stack trace).
  * What it does not do: no diff against deployed state, no provider calls, no cloud credentials.
@@ -18,7 +21,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { PolicyConfigError, PolicyPackProcess, launchPolicyPack, type AnalyzerResource } from "../analyzer";
-import { readStackConfig, stackConflicts } from "../stack-config";
+import { readStackConfig, stackArgument, stackConflicts } from "../stack-config";
+import { CheckCosts, estimateCheckedStack, otherStackCosts } from "./costs";
 import { splitPropertyPath } from "../../policies/lib/findings";
 import type { ConfigSources } from "../../infra/config-sources";
 import { CheckReport, Finding, ReportResource, errorJson, errorSarif, findingOf, summarize, toJson, toSarif, toText } from "./report";
@@ -39,6 +43,7 @@ interface CheckOptions {
     stack?: string;
     fromExport?: string;
     policyPackConfig?: string;
+    compare?: string;
     format: Format;
     color: ColorChoice;
     verbose: boolean;
@@ -55,7 +60,8 @@ const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../policies");
 export async function main(argv: string[], hooks: { loadSdk?: () => void } = {}): Promise<number> {
     const program = new Command("check")
         .description("Check a Pulumi program (run under mocks, as a preview) or a stack export against a policy pack, offline.")
-        .option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to check (runs the program in --cwd)")
+        .option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to check (runs the program in --cwd), or the path of a Pulumi.<name>.yaml file")
+        .option("--compare <stack>", "also estimate another stack's monthly cost (a name or a Pulumi.<name>.yaml file) and print the difference")
         .option("--from-export <file>", "analyze a `pulumi stack export` (checkpoint version 3) instead of running a program")
         .option("--policy-pack <dir>", "the policy pack to run", DEFAULT_PACK_DIR)
         .option("--policy-pack-config <file>", "policy config JSON, the same format as `pulumi preview --policy-pack-config`")
@@ -83,7 +89,7 @@ export async function main(argv: string[], hooks: { loadSdk?: () => void } = {})
         throw e;
     }
     const opts = program.opts<{
-        stack?: string; fromExport?: string; policyPack: string; policyPackConfig?: string; json?: boolean; format: Format;
+        stack?: string; fromExport?: string; policyPack: string; policyPackConfig?: string; compare?: string; json?: boolean; format: Format;
         color: ColorChoice; verbose: boolean; cwd: string;
     }>();
     const format: Format = opts.json ? "json" : opts.format;
@@ -93,6 +99,9 @@ export async function main(argv: string[], hooks: { loadSdk?: () => void } = {})
         }
         if ((opts.stack === undefined) === (opts.fromExport === undefined)) {
             throw new UsageError("give exactly one of --stack <name> (run the program) or --from-export <file> (analyze a stack export)");
+        }
+        if (opts.compare !== undefined && opts.stack === undefined) {
+            throw new UsageError("--compare runs the program for another stack; give --stack too");
         }
         if (opts.fromExport !== undefined && program.getOptionValueSource("cwd") === "cli") {
             throw new UsageError("--cwd names a program to run; --from-export runs none (give one or the other)");
@@ -150,6 +159,10 @@ interface Subject {
 async function check(options: CheckOptions): Promise<number> {
     const policyConfig = options.policyPackConfig !== undefined ? guard(() => readPolicyConfig(options.policyPackConfig as string)) : undefined;
     const subject = options.fromExport ? exportSubject(options.fromExport) : programSubject(options, options.stack as string);
+    // The other stack of --compare runs in its own process, alongside this one; an Error is reported after this stack's own errors.
+    const comparing = options.compare === undefined ? undefined : otherStackCosts({
+        other: options.compare, projectDir: options.projectDir, packDir: options.packDir, policyPackConfig: options.policyPackConfig,
+    }).catch((e: Error) => e);
     // The pack starts (a separate process) while the program runs in this one. Loading the SDK blocks this
     // process for most of a second, so wait until the pack is actually spawned before starting on the program.
     let spawned: () => void = () => undefined;
@@ -183,8 +196,17 @@ async function check(options: CheckOptions): Promise<number> {
         const findings = diagnostics.map((d) => placed(
             findingOf(d, policies.get(d.policyName), resources.get(d.urn), splitPropertyPath), subject, configSources,
         ));
+        const other = await comparing;
+        if (other instanceof Error) {
+            throw new UsageError(other.message);
+        }
+        const costs: CheckCosts = {
+            estimates: estimateCheckedStack(outputs, policyConfig?.config ?? {}, subject.config && { project: subject.project, values: subject.config }),
+            ...(other !== undefined ? { comparison: other } : {}),
+        };
         const report: CheckReport = {
             stack: subject.stack,
+            costs,
             policyPack: { name: pack.info.name, version: pack.info.version },
             resources: checked,
             findings,
@@ -223,10 +245,10 @@ function placed(finding: Finding, subject: Subject, configSources: ReadonlyMap<s
 }
 
 /** The program in options.projectDir, run under mocks as a preview of `stack`. */
-function programSubject(options: CheckOptions, stack: string): Subject {
-    const stackConfig = guard(() => readStackConfig(options.projectDir, stack));
+function programSubject(options: CheckOptions, given: string): Subject {
+    const { stack, file: stackFile } = stackArgument(options.projectDir, given);
+    const stackConfig = guard(() => readStackConfig(options.projectDir, stack, stackFile));
     const main = guard(() => programMain(options.projectDir), `cannot find the program's entry in ${options.projectDir}`);
-    const stackFile = path.join(options.projectDir, `Pulumi.${stack}.yaml`);
     return {
         project: stackConfig.project,
         stack,
@@ -234,7 +256,8 @@ function programSubject(options: CheckOptions, stack: string): Subject {
         config: stackConfig.values,
         file: path.relative(process.cwd(), stackFile) || stackFile,
         locator: new StackFileLocator(fs.readFileSync(stackFile, "utf8"), stackConfig.project),
-        warnings: stackConflicts(options.projectDir, stack),
+        // Clashes with the project's other stack files concern the project's own file only, not a scratch copy elsewhere.
+        warnings: path.dirname(stackFile) === path.resolve(options.projectDir) ? stackConflicts(options.projectDir, stack) : [],
         resources: async () => {
             options.loadSdk();
             const configSources = require("../../infra/config-sources") as typeof import("../../infra/config-sources");

@@ -9,6 +9,7 @@ import { pathToFileURL } from "url";
 import type * as Sarif from "sarif";
 import { createColors } from "picocolors";
 import type { Diagnostic, EnforcementLevel, PolicyInfo, Severity } from "../analyzer";
+import { CheckCosts, costFindingText, costsJsonMembers, costsText } from "./costs";
 
 /** The version of the JSON document `--format json` prints; bumped on any incompatible change. */
 export const JSON_SCHEMA_VERSION = 2;
@@ -57,6 +58,8 @@ export interface CheckReport {
     warnings: string[];
     /** Where results without a config key are located in SARIF: the stack file, or the export. */
     subjectFile?: string;
+    /** Monthly cost estimates (and another stack's, with --compare). */
+    costs?: CheckCosts;
 }
 
 /** Counts by enforcement level, as the summary line states them. */
@@ -145,7 +148,8 @@ export function toText(report: CheckReport, options: TextOptions): string {
     const ordered = [...report.findings].sort((a, b) => levelRank(a.level) - levelRank(b.level));
     for (const f of ordered) {
         const mark = f.level === "mandatory" ? c.red("✖ mandatory") : c.yellow("⚠ advisory");
-        lines.push("", `${mark} ${c.bold(f.policy)} ${c.cyan(whereOf(f))}: ${f.message}`);
+        const message = report.costs !== undefined ? costFindingText(f.policy, f.message) : f.message;
+        lines.push("", `${mark} ${c.bold(f.policy)} ${c.cyan(whereOf(f))}: ${message}`);
         if (options.verbose && f.configKey !== undefined && f.resource !== undefined) {
             lines.push(c.dim(`    resource: ${f.resource.type} ${f.resource.name}${f.propertyPath ? ` ${f.propertyPath}` : ""}`));
         }
@@ -162,6 +166,9 @@ export function toText(report: CheckReport, options: TextOptions): string {
         if (f.url !== undefined) {
             lines.push(c.dim(`    ${f.url}`));
         }
+    }
+    if (report.costs !== undefined) {
+        lines.push("", costsText(report.stack, report.costs).trimEnd());
     }
     const s = summarize(report);
     const verdict = s.mandatory > 0
@@ -202,6 +209,7 @@ export function toJson(report: CheckReport): string {
             url: f.url ?? null,
             cantRun: f.cantRun,
         })),
+        ...costsJsonMembers(report.costs),
         error: null,
     }, null, 2);
 }
@@ -217,6 +225,7 @@ export function errorJson(message: string, stack: string | undefined): string {
         warnings: [],
         resources: [],
         diagnostics: [],
+        ...costsJsonMembers(undefined),
         error: { message, exitCode: 2 },
     }, null, 2);
 }
@@ -265,7 +274,10 @@ export function toSarif(report: CheckReport, toolVersion: string, cwd: string): 
                 toolExecutionNotifications: report.warnings.map((w) => ({ level: "warning", message: { text: w } })),
             }],
             results,
-            properties: { stack: report.stack, policyPack: `${report.policyPack.name}@${report.policyPack.version}`, policiesWithResults: used },
+            properties: {
+                stack: report.stack, policyPack: `${report.policyPack.name}@${report.policyPack.version}`, policiesWithResults: used,
+                ...(report.costs ? { costs: costsJsonMembers(report.costs).costs } : {}),
+            },
         }],
     };
     return JSON.stringify(log, null, 2);
