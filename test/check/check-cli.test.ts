@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { spawn } from "child_process";
+import { CheckRun, ROOT, outputSchemaErrors, runCheck } from "../helpers/check-runner";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -7,35 +7,12 @@ import { parse as parseYaml, stringify as toYaml } from "yaml";
 import { editKey, runStaging, stagingConfig } from "../helpers/program-harness";
 import { stackExportOf } from "../helpers/stack-export";
 import { analyzerInfo } from "../helpers/policy-harness";
-import Ajv from "ajv";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 
-const ROOT = path.resolve(__dirname, "../..");
-const CHECK = path.join(ROOT, "tools", "check", "main.js");
 const TEMP_STACKS: string[] = [];
 
-interface CheckRun {
-    code: number | null;
-    stdout: string;
-    stderr: string;
-}
 
-/** Runs the check as `npm run check` does, without a TTY and without colour settings unless `env` gives them. */
-function runCheck(args: string[], env: Record<string, string> = {}): Promise<CheckRun> {
-    const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !["FORCE_COLOR", "NO_COLOR", "TERM"].includes(name)));
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [CHECK, ...args], {
-            cwd: ROOT, env: { ...inherited, ...env }, stdio: ["ignore", "pipe", "pipe"],
-        });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-}
 
 /** Writes Pulumi.<name>.yaml: a copy of staging with the service edited. Removed after the suite. */
 function stagingVariant(name: string, editService: (service: any) => void, extraConfig: Record<string, unknown> = {}): string {
@@ -49,12 +26,6 @@ function stagingVariant(name: string, editService: (service: any) => void, extra
     return stack;
 }
 
-/** Errors of a document against docs/check-output.schema.json, the schema the README documents. */
-function outputSchemaErrors(doc: unknown): string[] {
-    const ajv = new Ajv({ allErrors: true });
-    const validate = ajv.compile(JSON.parse(fs.readFileSync(path.join(ROOT, "docs", "check-output.schema.json"), "utf8")));
-    return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
 
 /** Errors of a log against the SARIF 2.1.0 schema (vendored: test/fixtures/sarif/SOURCE.md). */
 function sarifErrors(log: unknown): string[] {

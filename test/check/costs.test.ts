@@ -3,33 +3,14 @@
  * a scratch stack file in a temp dir), the JSON and SARIF members, and the same numbers as the pack's own advisory.
  */
 import { expect } from "chai";
-import { spawn } from "child_process";
+import { ROOT, outputSchemaErrors, runCheck } from "../helpers/check-runner";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import Ajv from "ajv";
 import { parse as parseYaml, stringify as toYaml } from "yaml";
 
-const ROOT = path.resolve(__dirname, "../..");
-const CHECK = path.join(ROOT, "tools", "check", "main.js");
 
-function runCheck(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !["FORCE_COLOR", "NO_COLOR", "TERM"].includes(name)));
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [CHECK, ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.on("data", (d) => (stdout += d));
-        child.stderr.on("data", (d) => (stderr += d));
-        child.on("error", reject);
-        child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-}
 
-function outputSchemaErrors(doc: unknown): string[] {
-    const validate = new Ajv({ allErrors: true }).compile(JSON.parse(fs.readFileSync(path.join(ROOT, "docs", "check-output.schema.json"), "utf8")));
-    return validate(doc) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-}
 
 describe("npm run check: monthly cost estimate", function () {
     this.timeout(120_000);
