@@ -26,7 +26,7 @@ const serverRequire = createRequire(policyServerPath);
 
 const analyzerPb: typeof AnalyzerPb = serverRequire("@pulumi/pulumi/proto/analyzer_pb");
 const pulumiRequire = createRequire(serverRequire.resolve("@pulumi/pulumi/proto/analyzer_pb"));
-const structPb: { Struct: { fromJavaScript(value: Record<string, unknown>): unknown } } =
+const structPb: { Struct: { fromJavaScript(value: Record<string, unknown>): unknown; prototype: { toJavaScript(): unknown } } } =
     pulumiRequire("google-protobuf/google/protobuf/struct_pb");
 const emptyPb: { Empty: new () => unknown } = pulumiRequire("google-protobuf/google/protobuf/empty_pb");
 const grpc: { Server: { prototype: Record<string, unknown> } } = serverRequire("@grpc/grpc-js");
@@ -349,6 +349,26 @@ function sameVerdicts(given: readonly Diagnostic[], engineShaped: readonly Diagn
     if (key(given) !== key(engineShaped)) {
         throw new Error(`${what}: the engine-shaped request got other verdicts than the fixture as written\n--- as written\n${key(given)}\n--- engine shape\n${key(engineShaped)}`);
     }
+}
+
+/**
+ * Runs `calls` counting how often the server turns each property bag (a protobuf Struct of a request) into
+ * JavaScript: `mostPerBag` 1 means every bag was deserialized once, whatever the number of policies reading it.
+ */
+export async function countDeserializations(calls: () => Promise<unknown>): Promise<{ bags: number; mostPerBag: number }> {
+    const prototype = structPb.Struct.prototype;
+    const original = prototype.toJavaScript;
+    const counts = new Map<unknown, number>();
+    prototype.toJavaScript = function (this: unknown) {
+        counts.set(this, (counts.get(this) ?? 0) + 1);
+        return original.call(this);
+    };
+    try {
+        await calls();
+    } finally {
+        prototype.toJavaScript = original;
+    }
+    return { bags: counts.size, mostPerBag: Math.max(0, ...counts.values()) };
 }
 
 /** A whole preview: `analyze` for each resource, then `analyzeStack`, all under one config. */
