@@ -8,7 +8,9 @@ import { iamBindingsOf } from "./iam";
 import { PropNode, asString, at, isUnknown } from "./props";
 import { IamForm, PROJECT_IAM_TYPES, RESOURCE_TYPES, SECRET_IAM_TYPES, SECRET_TYPES, iamFormOf } from "./resource-types";
 import { nameText } from "./safe-text";
-import { StackResource, dependenciesOf, locationsCompatible, ofType, ownOrProviderString, projectsCompatible, transitiveDependenciesOf } from "./stack-graph";
+import {
+    StackResource, dependenciesOf, locationsCompatible, ofType, oncePerStack, ownOrProviderString, projectsCompatible, transitiveDependenciesOf,
+} from "./stack-graph";
 import { V1_ANNOTATIONS, WorkloadView, secretUses } from "./workload";
 
 // ---------------------------------------------------------------------------------------------------
@@ -57,28 +59,22 @@ export function secretKeyOfName(name: SecretName, all: readonly StackResource[],
     return { name, urn: resource?.secret.resource.urn, label };
 }
 
-/** The stack's secret resources by id, their names parsed once per policy call. */
-const secretIndexes = new WeakMap<readonly StackResource[], Map<string, { secret: StackResource; name: SecretName }[]>>();
-
-function secretsById(all: readonly StackResource[]): Map<string, { secret: StackResource; name: SecretName }[]> {
-    let index = secretIndexes.get(all);
-    if (!index) {
-        index = new Map();
-        for (const secret of ofType(all, SECRET_TYPES)) {
-            const name = secretResourceName(secret);
-            if (name) {
-                const list = index.get(name.secretId);
-                if (list) {
-                    list.push({ secret, name });
-                } else {
-                    index.set(name.secretId, [{ secret, name }]);
-                }
+/** The stack's secret resources by id, their names parsed once per call. */
+const secretsById = oncePerStack((all) => {
+    const index = new Map<string, { secret: StackResource; name: SecretName }[]>();
+    for (const secret of ofType(all, SECRET_TYPES)) {
+        const name = secretResourceName(secret);
+        if (name) {
+            const list = index.get(name.secretId);
+            if (list) {
+                list.push({ secret, name });
+            } else {
+                index.set(name.secretId, [{ secret, name }]);
             }
         }
-        secretIndexes.set(all, index);
     }
     return index;
-}
+});
 
 export function secretKeysMatch(a: SecretKey, b: SecretKey): boolean {
     if (a.urn !== undefined && a.urn === b.urn) {
@@ -99,7 +95,20 @@ export interface WorkloadSecretRefs {
     readonly dependencySecrets: readonly SecretKey[];
 }
 
+/** Each workload's secret references, read once per call (several stack policies ask). */
+const secretRefsByWorkload = oncePerStack(() => new Map<StackResource, WorkloadSecretRefs>());
+
 export function workloadSecretRefs(workload: StackResource, view: WorkloadView, all: readonly StackResource[]): WorkloadSecretRefs {
+    const known = secretRefsByWorkload(all);
+    let refs = known.get(workload);
+    if (!refs) {
+        refs = readWorkloadSecretRefs(workload, view, all);
+        known.set(workload, refs);
+    }
+    return refs;
+}
+
+function readWorkloadSecretRefs(workload: StackResource, view: WorkloadView, all: readonly StackResource[]): WorkloadSecretRefs {
     const project = ownOrProviderString(workload, "project");
     const named: { where: string; key: SecretKey }[] = [];
     const malformed: { where: string }[] = [];
@@ -195,22 +204,20 @@ function identityOfAccount(account: StackResource): Identity {
     return { email, urn: account.resource.urn, label: nameText(email, "email") ?? resourceLabel("Account", account) };
 }
 
-/** The stack's service accounts by lower-case email, computed once per policy call. */
-const accountIndexes = new WeakMap<readonly StackResource[], Map<string, StackResource>>();
+/** The stack's service accounts by lower-case email, computed once per call. */
+const accountsByEmail = oncePerStack((all) => {
+    const index = new Map<string, StackResource>();
+    for (const account of ofType(all, RESOURCE_TYPES.serviceAccount)) {
+        const known = accountEmail(account)?.toLowerCase();
+        if (known !== undefined && !index.has(known)) {
+            index.set(known, account);
+        }
+    }
+    return index;
+});
 
 function accountByEmail(all: readonly StackResource[], email: string): StackResource | undefined {
-    let index = accountIndexes.get(all);
-    if (!index) {
-        index = new Map();
-        for (const account of ofType(all, RESOURCE_TYPES.serviceAccount)) {
-            const known = accountEmail(account)?.toLowerCase();
-            if (known !== undefined && !index.has(known)) {
-                index.set(known, account);
-            }
-        }
-        accountIndexes.set(all, index);
-    }
-    return index.get(email.toLowerCase());
+    return accountsByEmail(all).get(email.toLowerCase());
 }
 
 function identityOfEmail(email: string, all: readonly StackResource[]): Identity {

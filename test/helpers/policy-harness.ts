@@ -26,7 +26,7 @@ const serverRequire = createRequire(policyServerPath);
 
 const analyzerPb: typeof AnalyzerPb = serverRequire("@pulumi/pulumi/proto/analyzer_pb");
 const pulumiRequire = createRequire(serverRequire.resolve("@pulumi/pulumi/proto/analyzer_pb"));
-const structPb: { Struct: { fromJavaScript(value: Record<string, unknown>): unknown; prototype: { toJavaScript(): unknown } } } =
+const structPb: { Struct: { fromJavaScript(value: Record<string, unknown>): unknown } } =
     pulumiRequire("google-protobuf/google/protobuf/struct_pb");
 const emptyPb: { Empty: new () => unknown } = pulumiRequire("google-protobuf/google/protobuf/empty_pb");
 const grpc: { Server: { prototype: Record<string, unknown> } } = serverRequire("@grpc/grpc-js");
@@ -356,7 +356,9 @@ function sameVerdicts(given: readonly Diagnostic[], engineShaped: readonly Diagn
  * JavaScript: `mostPerBag` 1 means every bag was deserialized once, whatever the number of policies reading it.
  */
 export async function countDeserializations(calls: () => Promise<unknown>): Promise<{ bags: number; mostPerBag: number }> {
-    const prototype = structPb.Struct.prototype;
+    // Not structPb.Struct.prototype: google-protobuf's generated classes live on a global, so when another copy of
+    // google-protobuf loads later (the root node_modules', e.g. through tools/analyzer) fromJavaScript builds its Structs.
+    const prototype = Object.getPrototypeOf(structPb.Struct.fromJavaScript({})) as { toJavaScript(): unknown };
     const original = prototype.toJavaScript;
     const counts = new Map<unknown, number>();
     prototype.toJavaScript = function (this: unknown) {

@@ -1,10 +1,15 @@
 /**
  * @pulumi/policy deserializes a resource's properties for every policy that reads them; the pack shares one copy
- * per call (policies/lib/shared-deserialization.ts), so adding a policy does not add a pass over the stack.
+ * per call (policies/lib/shared-deserialization.ts), and the stack policies of one call share one stack and what is
+ * computed from it (stack-graph.ts, stackResources), so adding a policy does not add a pass over the stack. Sharing
+ * must not change a verdict: each stack policy run alone says the same as all of them in one call.
  */
 import { expect } from "chai";
 import { shareDeserializedProperties } from "../../policies/lib/shared-deserialization";
-import { STACK_POLICIES, analyzeResource, analyzeStack, countDeserializations, goodV2Service, stagingStack, T } from "../helpers/policy-harness";
+import { asTestResources, damagedStack, realisticStack, secretHeavyStack } from "../helpers/generated-stacks";
+import {
+    Diagnostic, PackConfig, STACK_POLICIES, TestResource, analyzeResource, analyzeStack, countDeserializations, goodV2Service, ofPolicy, stagingStack, T,
+} from "../helpers/policy-harness";
 
 describe("shared deserialization", function () {
     it("deserializes each resource once per AnalyzeStack call, however many stack policies read it", async function () {
@@ -32,5 +37,36 @@ describe("shared deserialization", function () {
         expect(sdk.deserializeProperties(a, true)).to.not.equal(sdk.deserializeProperties(a, true));
         expect(calls).to.deep.equal([[a, false], [b, false], [a, true], [a, true]]);
         expect(shareDeserializedProperties({} as never)).to.equal(false);
+    });
+});
+
+describe("one stack per AnalyzeStack call, shared by its stack policies", function () {
+    const verdicts = (ds: readonly Diagnostic[]) => ds.map((d) => `${d.policyName} ${d.enforcementLevel} ${d.urn} ${d.message}`);
+    const alone = (policy: string): PackConfig => Object.fromEntries(STACK_POLICIES.map((p) => [p, p === policy ? {} : "disabled"]));
+
+    const generated: [string, TestResource[]][] = [
+        ["realistic, 10% damaged", asTestResources(damagedStack(realisticStack(600, 3), 1, 0.1))],
+        ["realistic, 25% damaged", asTestResources(damagedStack(realisticStack(400, 5), 2, 0.25))],
+        ["secret-heavy, 15% damaged", asTestResources(damagedStack(secretHeavyStack(12, 3, 150), 3, 0.15))],
+    ];
+    for (const [label, stack] of generated) {
+        it(`gives each stack policy's verdicts as that policy alone does: ${label} (${stack.length} resources)`, async function () {
+            const together = await analyzeStack(stack);
+            for (const policy of STACK_POLICIES) {
+                const found = ofPolicy(together, policy);
+                expect(found.length, `${policy} finds something to compare`).to.be.greaterThan(0);
+                expect(verdicts(found), policy).to.deep.equal(verdicts(ofPolicy(await analyzeStack(stack, alone(policy)), policy)));
+            }
+        });
+    }
+
+    it("does not serve a later call with the same resources from an earlier one", async function () {
+        const clean = stagingStack();
+        const renamed = stagingStack({ service: (p) => { p.template.containers[0].envs[0].valueSource.secretKeyRef.secret = "backend-not-created"; } });
+        expect(renamed.map((r) => r.urn ?? r.name)).to.deep.equal(clean.map((r) => r.urn ?? r.name));
+        const unresolved = async (stack: TestResource[]) => ofPolicy(await analyzeStack(stack), "cloudrun-secret-refs-resolve").length;
+        expect(await unresolved(clean)).to.equal(0);
+        expect(await unresolved(renamed)).to.equal(1);
+        expect(await unresolved(clean)).to.equal(0);
     });
 });
