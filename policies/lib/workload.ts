@@ -130,13 +130,30 @@ const WORKLOAD_TYPES: Readonly<Record<string, { kind: WorkloadKind; generation: 
     [RESOURCE_TYPES.cloudRunV2WorkerPool]: { kind: "workerPool", generation: "v2" },
 };
 
-/** The view of a Cloud Run workload resource, or undefined for any other type. */
+/**
+ * Views by property object. The policies of one call read the same property objects (shared-deserialization.ts):
+ * the resource policies of an Analyze call, the stack policies of an AnalyzeStack call. So each view is built once
+ * per call instead of once per policy, and goes with the properties.
+ */
+const viewsByProps = new WeakMap<object, { readonly type: string; readonly view: WorkloadView }>();
+
+/** The view of a Cloud Run workload resource (`root`: its whole property bag), or undefined for any other type. */
 export function workloadView(type: string, root: PropNode): WorkloadView | undefined {
     const found = Object.prototype.hasOwnProperty.call(WORKLOAD_TYPES, type) ? WORKLOAD_TYPES[type] : undefined;
     if (!found) {
         return undefined;
     }
-    return found.generation === "v1" ? v1View(root) : v2View(root, found.kind);
+    const props = root.value;
+    const shareable = typeof props === "object" && props !== null && root.path.length === 0;
+    const earlier = shareable ? viewsByProps.get(props) : undefined;
+    if (earlier?.type === type) {
+        return earlier.view;
+    }
+    const view = found.generation === "v1" ? v1View(root) : v2View(root, found.kind);
+    if (shareable) {
+        viewsByProps.set(props, { type, view });
+    }
+    return view;
 }
 
 const ABSENT_AT = (node: PropNode, key: string): PropNode => childNode(node, key, undefined);

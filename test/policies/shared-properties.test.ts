@@ -5,7 +5,9 @@
  * must not change a verdict: each stack policy run alone says the same as all of them in one call.
  */
 import { expect } from "chai";
+import { at, rootOf } from "../../policies/lib/props";
 import { shareDeserializedProperties } from "../../policies/lib/shared-deserialization";
+import { workloadView } from "../../policies/lib/workload";
 import { asTestResources, damagedStack, realisticStack, secretHeavyStack } from "../helpers/generated-stacks";
 import {
     Diagnostic, PackConfig, STACK_POLICIES, TestResource, analyzeResource, analyzeStack, countDeserializations, goodV2Service, ofPolicy, stagingStack, T,
@@ -37,6 +39,21 @@ describe("shared deserialization", function () {
         expect(sdk.deserializeProperties(a, true)).to.not.equal(sdk.deserializeProperties(a, true));
         expect(calls).to.deep.equal([[a, false], [b, false], [a, true], [a, true]]);
         expect(shareDeserializedProperties({} as never)).to.equal(false);
+    });
+});
+
+describe("one workload view per property bag", function () {
+    it("is built once for the policies reading the same properties, and anew for other properties, types or places", function () {
+        const props = goodV2Service();
+        const view = workloadView(T.v2Service, rootOf(props));
+        expect(view).to.not.equal(undefined);
+        expect(workloadView(T.v2Service, rootOf(props))).to.equal(view);
+        expect(workloadView(T.v2Service, rootOf(goodV2Service()))).to.not.equal(view);
+        expect(workloadView(T.v2Job, rootOf(props))).to.not.equal(view);
+        const nested = { inner: props };
+        const below = workloadView(T.v2Service, at(rootOf(nested), "inner"));
+        expect(below).to.not.equal(view);
+        expect(below?.serviceAccount.path).to.deep.equal(["inner", "template", "serviceAccount"]);
     });
 });
 
