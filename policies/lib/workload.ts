@@ -402,16 +402,29 @@ export function mainContainers(view: WorkloadView, everyContainer: boolean): { c
     return ingress.kind === "found" ? { containers: [ingress.container] } : ingress.kind === "unknown" ? { containers: [], unknown: ingress.node } : { containers: [] };
 }
 
+/** A secret read through an env var. Its `where` is text for a message, built only when a message asks. */
+class EnvSecretUse implements SecretUse {
+    constructor(private readonly container: ContainerView, private readonly env: EnvVarView) {}
+
+    get where(): string {
+        return `${this.container.label} env ${nameText(this.env.name.value, "env") ?? "(unnamed)"}`;
+    }
+
+    get secret(): PropNode {
+        return this.env.secret;
+    }
+
+    get version(): PropNode {
+        return this.env.version;
+    }
+}
+
 /** Every secret the revision reads, from env vars of all containers and from secret volumes. */
 export function secretUses(view: WorkloadView): SecretUse[] {
     const fromEnv = view.containers.flatMap((container) =>
         container.env
             .filter((env) => isPresent(zeroAsAbsent(env.secretKeyRef)))
-            .map((env) => ({
-                where: `${container.label} env ${nameText(env.name.value, "env") ?? "(unnamed)"}`,
-                secret: env.secret,
-                version: env.version,
-            })));
+            .map((env): SecretUse => new EnvSecretUse(container, env)));
     const fromVolumes = (asList(view.volumes) ?? []).flatMap((volume, i) => {
         const secret = view.generation === "v2" ? at(volume, "secret", "secret") : at(volume, "secret", "secretName");
         return isAbsent(zeroAsAbsent(secret)) ? [] : [{ where: `volumes[${i}]`, secret, version: withValue(secret, undefined) }];

@@ -48,9 +48,38 @@ function externalGrantCovers(grant: ExternalGrant, secret: SecretKey, identity: 
     return secretOk && memberOk;
 }
 
-/** Secrets counted once each (the same secret may be read by several env vars). */
+/**
+ * Secrets counted once each (the same secret may be read by several env vars): a key is kept unless an earlier one
+ * matches it. Keys match only through the same resource or the same id, so only those earlier keys are compared.
+ */
 function distinctSecrets(keys: readonly SecretKey[]): SecretKey[] {
-    return keys.filter((key, i) => keys.findIndex((other) => secretKeysMatch(other, key)) === i);
+    const byUrn = new Map<string, SecretKey[]>();
+    const byId = new Map<string, SecretKey[]>();
+    const add = (map: Map<string, SecretKey[]>, id: string, key: SecretKey) => {
+        const list = map.get(id);
+        if (list) {
+            list.push(key);
+        } else {
+            map.set(id, [key]);
+        }
+    };
+    const kept: SecretKey[] = [];
+    for (const key of keys) {
+        const sameUrn = key.urn !== undefined ? byUrn.get(key.urn) ?? [] : [];
+        const sameId = key.name !== undefined ? byId.get(key.name.secretId) ?? [] : [];
+        // A key matches itself unless it has neither resource nor name.
+        const matchesItself = key.urn !== undefined || key.name !== undefined;
+        if (matchesItself && !sameUrn.some((other) => secretKeysMatch(other, key)) && !sameId.some((other) => secretKeysMatch(other, key))) {
+            kept.push(key);
+        }
+        if (key.urn !== undefined) {
+            add(byUrn, key.urn, key);
+        }
+        if (key.name !== undefined) {
+            add(byId, key.name.secretId, key);
+        }
+    }
+    return kept;
 }
 
 export const cloudrunSecretAccessorGrants: PackStackPolicy = {
@@ -78,7 +107,7 @@ export const cloudrunSecretAccessorGrants: PackStackPolicy = {
             // A reference unknown in preview can be any secret the template depends on: require access to all of them.
             const needed = distinctSecrets([...refs.named.map((r) => r.key), ...(refs.pending.length > 0 ? refs.dependencySecrets : [])]);
             if (refs.pending.length > 0 && refs.dependencySecrets.length === 0) {
-                undecided.push(refs.pending[0].node);
+                undecided.push(refs.pending[0]);
             }
             if (needed.length === 0) {
                 continue;
