@@ -317,20 +317,47 @@ function containerView(node: PropNode, index: number, shape: ContainerShape): Co
         livenessProbe: at(node, "livenessProbe"),
         dependsOn: at(node, "dependsOns"),
         envList,
-        env: (asList(envList) ?? []).map((item) => {
-            const source = at(item, shape.envSource);
-            const secretKeyRef = at(source, "secretKeyRef");
-            return {
-                node: item,
-                name: at(item, "name"),
-                value: zeroAsAbsent(at(item, "value")),
-                source,
-                secretKeyRef,
-                secret: at(secretKeyRef, shape.secretField),
-                version: at(secretKeyRef, shape.versionField),
-            };
-        }),
+        env: (asList(envList) ?? []).map((item) => new EnvView(item, shape)),
     };
+}
+
+/**
+ * An env variable's fields, each read on first use: a stack holds thousands of variables and most readers look
+ * at one or two fields of each (the stack policies only at the secret reference).
+ */
+class EnvView implements EnvVarView {
+    private nameNode?: PropNode;
+    private valueNode?: PropNode;
+    private sourceNode?: PropNode;
+    private secretKeyRefNode?: PropNode;
+    private secretNode?: PropNode;
+    private versionNode?: PropNode;
+
+    constructor(readonly node: PropNode, private readonly shape: ContainerShape) {}
+
+    get name(): PropNode {
+        return (this.nameNode ??= at(this.node, "name"));
+    }
+
+    get value(): PropNode {
+        return (this.valueNode ??= zeroAsAbsent(at(this.node, "value")));
+    }
+
+    get source(): PropNode {
+        return (this.sourceNode ??= at(this.node, this.shape.envSource));
+    }
+
+    get secretKeyRef(): PropNode {
+        return (this.secretKeyRefNode ??= at(this.source, "secretKeyRef"));
+    }
+
+    get secret(): PropNode {
+        return (this.secretNode ??= at(this.secretKeyRef, this.shape.secretField));
+    }
+
+    get version(): PropNode {
+        return (this.versionNode ??= at(this.secretKeyRef, this.shape.versionField));
+    }
 }
 
 /** Translates a known string through a table; unknown and absent values pass through untouched. */

@@ -48,38 +48,23 @@ function externalGrantCovers(grant: ExternalGrant, secret: SecretKey, identity: 
     return secretOk && memberOk;
 }
 
-/**
- * Secrets counted once each (the same secret may be read by several env vars): a key is kept unless an earlier one
- * matches it. Keys match only through the same resource or the same id, so only those earlier keys are compared.
- */
+/** Secrets counted once each (the same secret may be read by several env vars): a key is kept unless an earlier one matches it. */
 function distinctSecrets(keys: readonly SecretKey[]): SecretKey[] {
-    const byUrn = new Map<string, SecretKey[]>();
-    const byId = new Map<string, SecretKey[]>();
-    const add = (map: Map<string, SecretKey[]>, id: string, key: SecretKey) => {
-        const list = map.get(id);
-        if (list) {
-            list.push(key);
-        } else {
-            map.set(id, [key]);
+    return keys.filter((key, i) => {
+        if (key.urn === undefined && key.name === undefined) {
+            return false; // matches nothing, not even itself
         }
-    };
-    const kept: SecretKey[] = [];
-    for (const key of keys) {
-        const sameUrn = key.urn !== undefined ? byUrn.get(key.urn) ?? [] : [];
-        const sameId = key.name !== undefined ? byId.get(key.name.secretId) ?? [] : [];
-        // A key matches itself unless it has neither resource nor name.
-        const matchesItself = key.urn !== undefined || key.name !== undefined;
-        if (matchesItself && !sameUrn.some((other) => secretKeysMatch(other, key)) && !sameId.some((other) => secretKeysMatch(other, key))) {
-            kept.push(key);
+        for (let j = 0; j < i; j++) {
+            const other = keys[j];
+            // Keys match only through the same resource or the same id: only those are compared.
+            const related = (other.urn !== undefined && other.urn === key.urn) ||
+                (other.name !== undefined && other.name.secretId === key.name?.secretId);
+            if (related && secretKeysMatch(other, key)) {
+                return false;
+            }
         }
-        if (key.urn !== undefined) {
-            add(byUrn, key.urn, key);
-        }
-        if (key.name !== undefined) {
-            add(byId, key.name.secretId, key);
-        }
-    }
-    return kept;
+        return true;
+    });
 }
 
 export const cloudrunSecretAccessorGrants: PackStackPolicy = {
