@@ -145,10 +145,9 @@ export function realisticStack(n: number, seed = 7): AnalyzerResource[] {
     return out;
 }
 
-/** `services` services x 50 references to 2,500 shared secrets; 5,000 grants (two per secret, a fifth to everyone). */
-export function secretHeavyStack(services: number, seed = 11): AnalyzerResource[] {
+/** `services` services x 50 references to 2,500 shared secrets; 5,000 grants (two per secret). */
+export function secretHeavyStack(services: number, seed = 11, secretCount = 2_500): AnalyzerResource[] {
     const random = prng(seed);
-    const secretCount = 2_500;
     const out: AnalyzerResource[] = [];
     const shared = accountResource("shared-runtime");
     out.push(shared.resource);

@@ -8,8 +8,10 @@ import { iamBindingsOf } from "./iam";
 import { PropNode, asString, at, isUnknown } from "./props";
 import { IamForm, PROJECT_IAM_TYPES, RESOURCE_TYPES, SECRET_IAM_TYPES, SECRET_TYPES, iamFormOf } from "./resource-types";
 import { nameText } from "./safe-text";
-import { StackResource, dependenciesOf, locationsCompatible, ofType, ownOrProviderString, projectsCompatible, transitiveDependenciesOf } from "./stack-graph";
-import { V1_ANNOTATIONS, WorkloadView, secretUses } from "./workload";
+import {
+    StackResource, dependenciesOf, locationsCompatible, ofType, oncePerStack, ownOrProviderString, projectsCompatible, transitiveDependenciesOf,
+} from "./stack-graph";
+import { SecretUse, V1_ANNOTATIONS, WorkloadView, secretUses } from "./workload";
 
 // ---------------------------------------------------------------------------------------------------
 // Secrets
@@ -57,28 +59,22 @@ export function secretKeyOfName(name: SecretName, all: readonly StackResource[],
     return { name, urn: resource?.secret.resource.urn, label };
 }
 
-/** The stack's secret resources by id, their names parsed once per policy call. */
-const secretIndexes = new WeakMap<readonly StackResource[], Map<string, { secret: StackResource; name: SecretName }[]>>();
-
-function secretsById(all: readonly StackResource[]): Map<string, { secret: StackResource; name: SecretName }[]> {
-    let index = secretIndexes.get(all);
-    if (!index) {
-        index = new Map();
-        for (const secret of ofType(all, SECRET_TYPES)) {
-            const name = secretResourceName(secret);
-            if (name) {
-                const list = index.get(name.secretId);
-                if (list) {
-                    list.push({ secret, name });
-                } else {
-                    index.set(name.secretId, [{ secret, name }]);
-                }
+/** The stack's secret resources by id, their names parsed once per call. */
+const secretsById = oncePerStack((all) => {
+    const index = new Map<string, { secret: StackResource; name: SecretName }[]>();
+    for (const secret of ofType(all, SECRET_TYPES)) {
+        const name = secretResourceName(secret);
+        if (name) {
+            const list = index.get(name.secretId);
+            if (list) {
+                list.push({ secret, name });
+            } else {
+                index.set(name.secretId, [{ secret, name }]);
             }
         }
-        secretIndexes.set(all, index);
     }
     return index;
-}
+});
 
 export function secretKeysMatch(a: SecretKey, b: SecretKey): boolean {
     if (a.urn !== undefined && a.urn === b.urn) {
@@ -90,62 +86,86 @@ export function secretKeysMatch(a: SecretKey, b: SecretKey): boolean {
 /** The secrets a workload reads, split by how far they are known. */
 export interface WorkloadSecretRefs {
     /** Names given as known strings, with the workload's project filled in for bare names. */
-    readonly named: readonly { where: string; key: SecretKey }[];
+    readonly named: readonly { readonly use: SecretUse; readonly key: SecretKey }[];
     /** References that are set but not a secret name (wrong type, malformed path); never shown. */
-    readonly malformed: readonly { where: string }[];
-    /** References not known during preview (the reference itself or the list holding it). */
-    readonly pending: readonly { where: string; node: PropNode }[];
+    readonly malformed: readonly SecretUse[];
+    /** References not known during preview (the reference itself or the list holding it), lists first. */
+    readonly pending: readonly PropNode[];
     /** Secret resources the workload's template was computed from: where pending references resolve. */
     readonly dependencySecrets: readonly SecretKey[];
 }
 
+/** Each workload's secret references, read once per call (several stack policies ask). */
+const secretRefsByWorkload = oncePerStack(() => new Map<StackResource, WorkloadSecretRefs>());
+
 export function workloadSecretRefs(workload: StackResource, view: WorkloadView, all: readonly StackResource[]): WorkloadSecretRefs {
+    const known = secretRefsByWorkload(all);
+    let refs = known.get(workload);
+    if (!refs) {
+        refs = readWorkloadSecretRefs(workload, view, all);
+        known.set(workload, refs);
+    }
+    return refs;
+}
+
+/**
+ * The key of a reference written as a secret name (not a v1 alias), by reference text and the workload's project:
+ * workloads that read the same secret share one key.
+ */
+const keysByReference = oncePerStack(() => new Map<string, Map<string | undefined, SecretKey | undefined>>());
+
+function readWorkloadSecretRefs(workload: StackResource, view: WorkloadView, all: readonly StackResource[]): WorkloadSecretRefs {
     const project = ownOrProviderString(workload, "project");
-    const named: { where: string; key: SecretKey }[] = [];
-    const malformed: { where: string }[] = [];
-    const pending: { where: string; node: PropNode }[] = unknownLists(view);
+    const aliases = view.generation === "v1" ? v1SecretAliases(view) : undefined;
+    const named: { use: SecretUse; key: SecretKey }[] = [];
+    const malformed: SecretUse[] = [];
+    const pending: PropNode[] = unknownLists(view);
     for (const use of secretUses(view)) {
         if (isUnknown(use.secret)) {
-            pending.push({ where: use.where, node: use.secret });
+            pending.push(use.secret);
             continue;
         }
         const text = asString(use.secret);
-        const name = secretNameOfRef(text, view);
-        if (text !== undefined && name) {
-            // A v1 alias is shown as the id it stands for.
-            const label = parseSecretName(text) ? text : name.secretId;
-            named.push({ where: use.where, key: secretKeyOfName({ ...name, project: name.project ?? project }, all, label) });
+        const key = text === undefined ? undefined : referenceKey(text, project, aliases, all);
+        if (key) {
+            named.push({ use, key });
         } else {
-            malformed.push({ where: use.where });
+            malformed.push(use);
         }
     }
     const dependencySecrets = transitiveDependenciesOf(workload, "template", SECRET_TYPES, all).map(secretKeyOfResource);
     return { named, malformed, pending, dependencySecrets };
 }
 
+/** The key of a known reference, or undefined when it is not a secret name (nor a v1 alias of one). */
+function referenceKey(
+    text: string, project: string | undefined, aliases: ReadonlyMap<string, SecretName> | undefined, all: readonly StackResource[],
+): SecretKey | undefined {
+    const aliased = aliases?.get(text);
+    if (aliased) {
+        // A v1 alias is shown as the id it stands for (unless it is itself a well-formed name).
+        return secretKeyOfName({ ...aliased, project: aliased.project ?? project }, all, parseSecretName(text) ? text : aliased.secretId);
+    }
+    const byProject = keysByReference(all);
+    let keys = byProject.get(text);
+    if (!keys) {
+        keys = new Map();
+        byProject.set(text, keys);
+    }
+    if (!keys.has(project)) {
+        const name = parseSecretName(text);
+        keys.set(project, name && secretKeyOfName({ ...name, project: name.project ?? project }, all, text));
+    }
+    return keys.get(project);
+}
+
 /** Lists that could hold secret references but are unknown: their contents cannot be enumerated. */
-function unknownLists(view: WorkloadView): { where: string; node: PropNode }[] {
+function unknownLists(view: WorkloadView): PropNode[] {
     const lists = [view.containerList, view.volumes, ...view.containers.flatMap((c) => [c.node, c.envList, ...c.env.map((e) => e.node)])];
-    return lists.filter(isUnknown).map((node) => ({ where: node.path.join("."), node }));
+    return lists.filter(isUnknown);
 }
 
-/**
- * A secret reference as a name. v1 may name an alias declared in the run.googleapis.com/secrets
- * annotation ("alias:projects/p/secrets/s"), which is resolved here.
- */
-function secretNameOfRef(ref: string | undefined, view: WorkloadView): SecretName | undefined {
-    if (ref === undefined) {
-        return undefined;
-    }
-    if (view.generation === "v1") {
-        const aliased = v1SecretAliases(view).get(ref);
-        if (aliased) {
-            return aliased;
-        }
-    }
-    return parseSecretName(ref);
-}
-
+/** The aliases a v1 service declares in its run.googleapis.com/secrets annotation ("alias:projects/p/secrets/s"). */
 function v1SecretAliases(view: WorkloadView): Map<string, SecretName> {
     const text = asString(at(view.templateAnnotations, V1_ANNOTATIONS.secrets)) ?? "";
     const aliases = new Map<string, SecretName>();
@@ -195,22 +215,20 @@ function identityOfAccount(account: StackResource): Identity {
     return { email, urn: account.resource.urn, label: nameText(email, "email") ?? resourceLabel("Account", account) };
 }
 
-/** The stack's service accounts by lower-case email, computed once per policy call. */
-const accountIndexes = new WeakMap<readonly StackResource[], Map<string, StackResource>>();
+/** The stack's service accounts by lower-case email, computed once per call. */
+const accountsByEmail = oncePerStack((all) => {
+    const index = new Map<string, StackResource>();
+    for (const account of ofType(all, RESOURCE_TYPES.serviceAccount)) {
+        const known = accountEmail(account)?.toLowerCase();
+        if (known !== undefined && !index.has(known)) {
+            index.set(known, account);
+        }
+    }
+    return index;
+});
 
 function accountByEmail(all: readonly StackResource[], email: string): StackResource | undefined {
-    let index = accountIndexes.get(all);
-    if (!index) {
-        index = new Map();
-        for (const account of ofType(all, RESOURCE_TYPES.serviceAccount)) {
-            const known = accountEmail(account)?.toLowerCase();
-            if (known !== undefined && !index.has(known)) {
-                index.set(known, account);
-            }
-        }
-        accountIndexes.set(all, index);
-    }
-    return index.get(email.toLowerCase());
+    return accountsByEmail(all).get(email.toLowerCase());
 }
 
 function identityOfEmail(email: string, all: readonly StackResource[]): Identity {
@@ -362,11 +380,20 @@ export function grantIndex(grants: readonly SecretGrant[]): (secret: SecretKey) 
             }
         }
     }
-    return (secret) => [...new Set([
-        ...(secret.name ? byId.get(secret.name.secretId) ?? [] : []),
-        ...(secret.urn ? byUrn.get(secret.urn) ?? [] : []),
-        ...projectWide,
-    ])];
+    // Workloads reading the same secret share its key (see keysByReference): its grants are gathered once.
+    const found = new WeakMap<SecretKey, SecretGrant[]>();
+    return (secret) => {
+        let grants = found.get(secret);
+        if (!grants) {
+            grants = [...new Set([
+                ...(secret.name ? byId.get(secret.name.secretId) ?? [] : []),
+                ...(secret.urn ? byUrn.get(secret.urn) ?? [] : []),
+                ...projectWide,
+            ])];
+            found.set(secret, grants);
+        }
+        return grants;
+    };
 }
 
 /** Whether a grant lets `identity` read `secret`. */

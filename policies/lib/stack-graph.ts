@@ -14,11 +14,47 @@ export interface StackResource {
     readonly root: PropNode;
 }
 
-export function stackResources(resources: readonly PolicyResource[]): StackResource[] {
-    return resources.map((resource) => ({ resource, root: rootOf(resource.props) }));
+/**
+ * The stack of one AnalyzeStack call as one list, shared by the call's stack policies, so that everything computed
+ * from it (indexes, workload views, secret references) is computed once per call, not once per policy.
+ *
+ * The server builds new resource objects for each policy, but over the same property objects (one copy per call,
+ * shared-deserialization.ts). A list built for an earlier policy is reused when every resource has the same
+ * property object and URN at the same place: a later call, or any other list, has other property objects and
+ * gets its own. The list is found through its first resource's properties and goes with them.
+ */
+const stacksByFirstProps = new WeakMap<object, readonly StackResource[]>();
+
+export function stackResources(resources: readonly PolicyResource[]): readonly StackResource[] {
+    const roots = resources.map((resource) => rootOf(resource.props));
+    const key = roots[0]?.value;
+    const shareable = typeof key === "object" && key !== null;
+    const earlier = shareable ? stacksByFirstProps.get(key) : undefined;
+    if (earlier && earlier.length === resources.length &&
+        earlier.every((r, i) => r.root.value === roots[i].value && r.resource.urn === resources[i].urn)) {
+        return earlier;
+    }
+    const all = resources.map((resource, i) => ({ resource, root: roots[i] }));
+    if (shareable) {
+        stacksByFirstProps.set(key, all);
+    }
+    return all;
 }
 
-/** The stack indexed once per policy call: by URN and by type. Kept beside the resource list it indexes. */
+/** `compute` run once per stack list (so once per call, whichever stack policy asks first). */
+export function oncePerStack<T>(compute: (all: readonly StackResource[]) => T): (all: readonly StackResource[]) => T {
+    const results = new WeakMap<readonly StackResource[], { value: T }>();
+    return (all) => {
+        let result = results.get(all);
+        if (!result) {
+            result = { value: compute(all) };
+            results.set(all, result);
+        }
+        return result.value;
+    };
+}
+
+/** The stack indexed once per call: by URN and by type. */
 interface StackIndex {
     readonly byUrn: ReadonlyMap<string, StackResource>;
     readonly byType: ReadonlyMap<string, readonly StackResource[]>;
@@ -26,29 +62,22 @@ interface StackIndex {
     readonly position: ReadonlyMap<StackResource, number>;
 }
 
-const indexes = new WeakMap<readonly StackResource[], StackIndex>();
-
-function indexOf(all: readonly StackResource[]): StackIndex {
-    let index = indexes.get(all);
-    if (!index) {
-        const byUrn = new Map<string, StackResource>();
-        const byType = new Map<string, StackResource[]>();
-        const position = new Map<StackResource, number>();
-        for (const r of all) {
-            position.set(r, position.size);
-            byUrn.set(r.resource.urn, r);
-            const list = byType.get(r.resource.type);
-            if (list) {
-                list.push(r);
-            } else {
-                byType.set(r.resource.type, [r]);
-            }
+const indexOf = oncePerStack((all): StackIndex => {
+    const byUrn = new Map<string, StackResource>();
+    const byType = new Map<string, StackResource[]>();
+    const position = new Map<StackResource, number>();
+    for (const r of all) {
+        position.set(r, position.size);
+        byUrn.set(r.resource.urn, r);
+        const list = byType.get(r.resource.type);
+        if (list) {
+            list.push(r);
+        } else {
+            byType.set(r.resource.type, [r]);
         }
-        index = { byUrn, byType, position };
-        indexes.set(all, index);
     }
-    return index;
-}
+    return { byUrn, byType, position };
+});
 
 /** The resources of one of the given types, in stack order. */
 export function ofType(resources: readonly StackResource[], types: string | readonly string[]): StackResource[] {
@@ -148,10 +177,9 @@ export function locationsCompatible(a: string | undefined, b: string | undefined
     return a === undefined || b === undefined || a === b;
 }
 
-/** The stack's Cloud Run workloads (v1 and v2 services, jobs, worker pools) with their views. */
-export function cloudRunWorkloadsIn(all: readonly StackResource[]): { workload: StackResource; view: WorkloadView }[] {
-    return all.flatMap((workload) => {
+/** The stack's Cloud Run workloads (v1 and v2 services, jobs, worker pools) with their views, in stack order. */
+export const cloudRunWorkloadsIn = oncePerStack((all): readonly { readonly workload: StackResource; readonly view: WorkloadView }[] =>
+    all.flatMap((workload) => {
         const view = workloadView(workload.resource.type, workload.root);
         return view ? [{ workload, view }] : [];
-    });
-}
+    }));

@@ -130,13 +130,30 @@ const WORKLOAD_TYPES: Readonly<Record<string, { kind: WorkloadKind; generation: 
     [RESOURCE_TYPES.cloudRunV2WorkerPool]: { kind: "workerPool", generation: "v2" },
 };
 
-/** The view of a Cloud Run workload resource, or undefined for any other type. */
+/**
+ * Views by property object. The policies of one call read the same property objects (shared-deserialization.ts):
+ * the resource policies of an Analyze call, the stack policies of an AnalyzeStack call. So each view is built once
+ * per call instead of once per policy, and goes with the properties.
+ */
+const viewsByProps = new WeakMap<object, { readonly type: string; readonly view: WorkloadView }>();
+
+/** The view of a Cloud Run workload resource (`root`: its whole property bag), or undefined for any other type. */
 export function workloadView(type: string, root: PropNode): WorkloadView | undefined {
     const found = Object.prototype.hasOwnProperty.call(WORKLOAD_TYPES, type) ? WORKLOAD_TYPES[type] : undefined;
     if (!found) {
         return undefined;
     }
-    return found.generation === "v1" ? v1View(root) : v2View(root, found.kind);
+    const props = root.value;
+    const shareable = typeof props === "object" && props !== null && root.path.length === 0;
+    const earlier = shareable ? viewsByProps.get(props) : undefined;
+    if (earlier?.type === type) {
+        return earlier.view;
+    }
+    const view = found.generation === "v1" ? v1View(root) : v2View(root, found.kind);
+    if (shareable) {
+        viewsByProps.set(props, { type, view });
+    }
+    return view;
 }
 
 const ABSENT_AT = (node: PropNode, key: string): PropNode => childNode(node, key, undefined);
@@ -300,20 +317,47 @@ function containerView(node: PropNode, index: number, shape: ContainerShape): Co
         livenessProbe: at(node, "livenessProbe"),
         dependsOn: at(node, "dependsOns"),
         envList,
-        env: (asList(envList) ?? []).map((item) => {
-            const source = at(item, shape.envSource);
-            const secretKeyRef = at(source, "secretKeyRef");
-            return {
-                node: item,
-                name: at(item, "name"),
-                value: zeroAsAbsent(at(item, "value")),
-                source,
-                secretKeyRef,
-                secret: at(secretKeyRef, shape.secretField),
-                version: at(secretKeyRef, shape.versionField),
-            };
-        }),
+        env: (asList(envList) ?? []).map((item) => new EnvView(item, shape)),
     };
+}
+
+/**
+ * An env variable's fields, each read on first use: a stack holds thousands of variables and most readers look
+ * at one or two fields of each (the stack policies only at the secret reference).
+ */
+class EnvView implements EnvVarView {
+    private nameNode?: PropNode;
+    private valueNode?: PropNode;
+    private sourceNode?: PropNode;
+    private secretKeyRefNode?: PropNode;
+    private secretNode?: PropNode;
+    private versionNode?: PropNode;
+
+    constructor(readonly node: PropNode, private readonly shape: ContainerShape) {}
+
+    get name(): PropNode {
+        return (this.nameNode ??= at(this.node, "name"));
+    }
+
+    get value(): PropNode {
+        return (this.valueNode ??= zeroAsAbsent(at(this.node, "value")));
+    }
+
+    get source(): PropNode {
+        return (this.sourceNode ??= at(this.node, this.shape.envSource));
+    }
+
+    get secretKeyRef(): PropNode {
+        return (this.secretKeyRefNode ??= at(this.source, "secretKeyRef"));
+    }
+
+    get secret(): PropNode {
+        return (this.secretNode ??= at(this.secretKeyRef, this.shape.secretField));
+    }
+
+    get version(): PropNode {
+        return (this.versionNode ??= at(this.secretKeyRef, this.shape.versionField));
+    }
 }
 
 /** Translates a known string through a table; unknown and absent values pass through untouched. */
@@ -399,16 +443,29 @@ export function mainContainers(view: WorkloadView, everyContainer: boolean): { c
     return ingress.kind === "found" ? { containers: [ingress.container] } : ingress.kind === "unknown" ? { containers: [], unknown: ingress.node } : { containers: [] };
 }
 
+/** A secret read through an env var. Its `where` is text for a message, built only when a message asks. */
+class EnvSecretUse implements SecretUse {
+    constructor(private readonly container: ContainerView, private readonly env: EnvVarView) {}
+
+    get where(): string {
+        return `${this.container.label} env ${nameText(this.env.name.value, "env") ?? "(unnamed)"}`;
+    }
+
+    get secret(): PropNode {
+        return this.env.secret;
+    }
+
+    get version(): PropNode {
+        return this.env.version;
+    }
+}
+
 /** Every secret the revision reads, from env vars of all containers and from secret volumes. */
 export function secretUses(view: WorkloadView): SecretUse[] {
     const fromEnv = view.containers.flatMap((container) =>
         container.env
             .filter((env) => isPresent(zeroAsAbsent(env.secretKeyRef)))
-            .map((env) => ({
-                where: `${container.label} env ${nameText(env.name.value, "env") ?? "(unnamed)"}`,
-                secret: env.secret,
-                version: env.version,
-            })));
+            .map((env): SecretUse => new EnvSecretUse(container, env)));
     const fromVolumes = (asList(view.volumes) ?? []).flatMap((volume, i) => {
         const secret = view.generation === "v2" ? at(volume, "secret", "secret") : at(volume, "secret", "secretName");
         return isAbsent(zeroAsAbsent(secret)) ? [] : [{ where: `volumes[${i}]`, secret, version: withValue(secret, undefined) }];

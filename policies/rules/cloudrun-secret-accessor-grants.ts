@@ -48,9 +48,23 @@ function externalGrantCovers(grant: ExternalGrant, secret: SecretKey, identity: 
     return secretOk && memberOk;
 }
 
-/** Secrets counted once each (the same secret may be read by several env vars). */
+/** Secrets counted once each (the same secret may be read by several env vars): a key is kept unless an earlier one matches it. */
 function distinctSecrets(keys: readonly SecretKey[]): SecretKey[] {
-    return keys.filter((key, i) => keys.findIndex((other) => secretKeysMatch(other, key)) === i);
+    return keys.filter((key, i) => {
+        if (key.urn === undefined && key.name === undefined) {
+            return false; // matches nothing, not even itself
+        }
+        for (let j = 0; j < i; j++) {
+            const other = keys[j];
+            // Keys match only through the same resource or the same id: only those are compared.
+            const related = (other.urn !== undefined && other.urn === key.urn) ||
+                (other.name !== undefined && other.name.secretId === key.name?.secretId);
+            if (related && secretKeysMatch(other, key)) {
+                return false;
+            }
+        }
+        return true;
+    });
 }
 
 export const cloudrunSecretAccessorGrants: PackStackPolicy = {
@@ -78,7 +92,7 @@ export const cloudrunSecretAccessorGrants: PackStackPolicy = {
             // A reference unknown in preview can be any secret the template depends on: require access to all of them.
             const needed = distinctSecrets([...refs.named.map((r) => r.key), ...(refs.pending.length > 0 ? refs.dependencySecrets : [])]);
             if (refs.pending.length > 0 && refs.dependencySecrets.length === 0) {
-                undecided.push(refs.pending[0].node);
+                undecided.push(refs.pending[0]);
             }
             if (needed.length === 0) {
                 continue;

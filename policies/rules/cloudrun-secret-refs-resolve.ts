@@ -42,18 +42,18 @@ export const cloudrunSecretRefsResolve: PackStackPolicy = {
         for (const { workload, view } of cloudRunWorkloadsIn(all)) {
             const urn = workload.resource.urn;
             const refs = workloadSecretRefs(workload, view, all);
-            for (const { where, key } of refs.named) {
+            for (const { use, key } of refs.named) {
                 if (key.urn === undefined && !(key.name && isExternal(key.name))) {
-                    reportViolation(`${where} reads secret ${key.label}, which is neither a Secret Manager secret in this stack ` +
+                    reportViolation(`${use.where} reads secret ${key.label}, which is neither a Secret Manager secret in this stack ` +
                         "nor listed in externalSecrets; create it in the stack or list it", urn);
                 }
             }
-            for (const { where } of refs.malformed) {
-                reportViolation(`${where}: the secret reference is not a secret id or projects/<p>/secrets/<id>`, urn);
+            for (const use of refs.malformed) {
+                reportViolation(`${use.where}: the secret reference is not a secret id or projects/<p>/secrets/<id>`, urn);
             }
             // A reference not known yet that leads to no secret in the stack: nothing certain to say before apply.
             if (refs.pending.length > 0 && refs.dependencySecrets.length === 0) {
-                undecided.push(refs.pending[0].node);
+                undecided.push(refs.pending[0]);
             }
         }
         adviseUndecided(undecided);

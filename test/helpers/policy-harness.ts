@@ -351,6 +351,28 @@ function sameVerdicts(given: readonly Diagnostic[], engineShaped: readonly Diagn
     }
 }
 
+/**
+ * Runs `calls` counting how often the server turns each property bag (a protobuf Struct of a request) into
+ * JavaScript: `mostPerBag` 1 means every bag was deserialized once, whatever the number of policies reading it.
+ */
+export async function countDeserializations(calls: () => Promise<unknown>): Promise<{ bags: number; mostPerBag: number }> {
+    // Not structPb.Struct.prototype: google-protobuf's generated classes live on a global, so when another copy of
+    // google-protobuf loads later (the root node_modules', e.g. through tools/analyzer) fromJavaScript builds its Structs.
+    const prototype = Object.getPrototypeOf(structPb.Struct.fromJavaScript({})) as { toJavaScript(): unknown };
+    const original = prototype.toJavaScript;
+    const counts = new Map<unknown, number>();
+    prototype.toJavaScript = function (this: unknown) {
+        counts.set(this, (counts.get(this) ?? 0) + 1);
+        return original.call(this);
+    };
+    try {
+        await calls();
+    } finally {
+        prototype.toJavaScript = original;
+    }
+    return { bags: counts.size, mostPerBag: Math.max(0, ...counts.values()) };
+}
+
 /** A whole preview: `analyze` for each resource, then `analyzeStack`, all under one config. */
 export async function previewStack(resources: readonly TestResource[], config: PackConfig = {}): Promise<Diagnostic[]> {
     await configurePack(config);

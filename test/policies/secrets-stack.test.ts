@@ -114,6 +114,19 @@ describe("cloudrun-secret-accessor-grants", function () {
         expect(await check(GRANTS, stack(), { [GRANTS]: { externalGrants: [{ secret: "backend-database-url", member: "*" }] } })).to.have.length(1);
     });
 
+    it("reports a secret read several times once, the first reference as written, and another project's secret apart", async function () {
+        const stack = stagingStack({ withoutGrantFor: ["DATABASE_URL"], service: (p) => {
+            const envs = p.template.containers[0].envs;
+            const byPath = (name: string, project: string) => ({ name, valueSource: { secretKeyRef: { secret: `projects/${project}/secrets/backend-database-url`, version: "1" } } });
+            envs.push(byPath("DATABASE_URL_AGAIN", GCP_PROJECT), byPath("OTHER_PROJECT_DB", "another-project"), byPath("DATABASE_URL_THIRD", GCP_PROJECT));
+        } });
+        const found = details(await check(GRANTS, stack)).map((d) => d.replace(/; add a SecretIamMember.*$/, ""));
+        expect(found).to.deep.equal([
+            `${RUNTIME_SA} (the service's runtime service account) has no ${ACCESSOR_ROLE} on secret backend-database-url`,
+            `${RUNTIME_SA} (the service's runtime service account) has no ${ACCESSOR_ROLE} on secret projects/another-project/secrets/backend-database-url`,
+        ]);
+    });
+
     it("holds the default compute service account to the same rule when serviceAccount is unset", async function () {
         const found = await check(GRANTS, stagingStack({ service: (p) => { delete p.template.serviceAccount; } }));
         expect(found).to.have.length(3);
