@@ -19,7 +19,12 @@ export type Finding =
  * the config key that set the field) see which field to change.
  */
 export function problem(message: string, at?: PropNode): Finding {
-    return { kind: "problem", message: at === undefined ? message : `at ${pathText(at)}: ${message}` };
+    return { kind: "problem", message: at === undefined ? message : messageAt(at, message) };
+}
+
+/** `at <path>: <message>`: the form every violation about one field takes, stack policies' too. */
+export function messageAt(node: PropNode, message: string): string {
+    return `at ${pathText(node)}: ${message}`;
 }
 
 const AT_PREFIX = /^at (\S+?): /;

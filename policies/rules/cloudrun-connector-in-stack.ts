@@ -9,7 +9,7 @@ import {
     ConnectorRef, connectorRefText, connectorRefsMatch, connectorRegion, isConnectorSet, parseConnectorRef, stackConnectorsMatching, workloadConnectorRef,
 } from "../lib/connector-refs";
 import { PackStackPolicy } from "../lib/pack-policy";
-import { adviseUndecided } from "../lib/findings";
+import { adviseUndecided, messageAt } from "../lib/findings";
 import { PropNode, asString, isUnknown } from "../lib/props";
 import { RESOURCE_TYPES } from "../lib/resource-types";
 import { nameText } from "../lib/safe-text";
@@ -80,7 +80,7 @@ export const cloudrunConnectorInStack: PackStackPolicy = {
         const undecided: PropNode[] = [];
         for (const { workload, view } of cloudRunWorkloadsIn(all)) {
             for (const message of connectorProblems(workload, view, all, external, undecided)) {
-                reportViolation(message, workload.resource.urn);
+                reportViolation(messageAt(view.vpcConnector, message), workload.resource.urn);
             }
         }
         adviseUndecided(undecided);

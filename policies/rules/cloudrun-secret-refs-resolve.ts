@@ -5,7 +5,7 @@
  */
 import { CLOUD_RUN_DOCS, SECRET_NAME_PATTERN, SECRET_NAME_WORDS, SecretName, parseSecretName } from "../lib/cloud-run-limits";
 import { definePolicyConfig, patternedString } from "../lib/config";
-import { adviseUndecided } from "../lib/findings";
+import { adviseUndecided, messageAt } from "../lib/findings";
 import { PropNode } from "../lib/props";
 import { PackStackPolicy } from "../lib/pack-policy";
 import { RESOURCE_TYPES } from "../lib/resource-types";
@@ -44,12 +44,12 @@ export const cloudrunSecretRefsResolve: PackStackPolicy = {
             const refs = workloadSecretRefs(workload, view, all);
             for (const { use, key } of refs.named) {
                 if (key.urn === undefined && !(key.name && isExternal(key.name))) {
-                    reportViolation(`${use.where} reads secret ${key.label}, which is neither a Secret Manager secret in this stack ` +
-                        "nor listed in externalSecrets; create it in the stack or list it", urn);
+                    reportViolation(messageAt(use.secret, `${use.where} reads secret ${key.label}, which is neither a Secret Manager secret in this stack ` +
+                        "nor listed in externalSecrets; create it in the stack or list it"), urn);
                 }
             }
             for (const use of refs.malformed) {
-                reportViolation(`${use.where}: the secret reference is not a secret id or projects/<p>/secrets/<id>`, urn);
+                reportViolation(messageAt(use.secret, `${use.where}: the secret reference is not a secret id or projects/<p>/secrets/<id>`), urn);
             }
             // A reference not known yet that leads to no secret in the stack: nothing certain to say before apply.
             if (refs.pending.length > 0 && refs.dependencySecrets.length === 0) {

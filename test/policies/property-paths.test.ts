@@ -3,7 +3,7 @@
  * check can map it to the stack config key that set it (issue 11, problem 1).
  */
 import { expect } from "chai";
-import { T, Tree, analyzeResource, checkV2Service, goodV1Service, goodV2Service, ofPolicy } from "../helpers/policy-harness";
+import { T, Tree, analyzeResource, analyzeStack, checkV2Service, goodV1Service, goodV2Service, ofPolicy, stagingStack } from "../helpers/policy-harness";
 
 const pathsOf = (found: { propertyPath?: string }[]) => found.map((d) => d.propertyPath);
 
@@ -34,5 +34,13 @@ describe("violation property paths", function () {
         const job = { name: "migrate", location: service.location, template: { template: { serviceAccount: service.template.serviceAccount, containers: [container] } } };
         const jobFound = ofPolicy(await analyzeResource({ type: T.v2Job, name: "migrate", props: job }), "cloudrun-service-resource-floor");
         expect(pathsOf(jobFound)).to.deep.equal(["template.template.containers[0].resources.limits.cpu"]);
+    });
+
+    it("stack policies name the secret reference and the connector they are about", async function () {
+        const secrets = ofPolicy(await analyzeStack(stagingStack({ withoutSecretFor: ["REDIS_URL"] })), "cloudrun-secret-refs-resolve");
+        expect(pathsOf(secrets)).to.have.length(1);
+        expect(pathsOf(secrets)[0]).to.match(/^template\.containers\[0\]\.envs\[\d+\]\.valueSource\.secretKeyRef\.secret$/);
+        const connector = ofPolicy(await analyzeStack(stagingStack({ withoutConnector: true })), "cloudrun-connector-in-stack");
+        expect(pathsOf(connector)).to.deep.equal(["template.vpcAccess.connector"]);
     });
 });
