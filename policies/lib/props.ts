@@ -76,7 +76,8 @@ export function rootOf(props: unknown): PropNode {
     return new Node(unwrapProxy(props), undefined, "");
 }
 
-function unwrapProxy(props: unknown): unknown {
+/** The raw value behind a property bag, whether or not it is wrapped in the policy proxy. */
+export function unwrapProxy(props: unknown): unknown {
     if (typeof props !== "object" || props === null) {
         return props;
     }

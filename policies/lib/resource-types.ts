@@ -70,7 +70,24 @@ export const PROJECT_IAM_TYPES: Readonly<Record<IamForm, readonly string[]>> = {
     policy: [RESOURCE_TYPES.projectIamPolicy],
 };
 
+/** Each family's forms by type, built on first use (a stack policy asks for every resource of the stack). */
+const formsByFamily = new WeakMap<Readonly<Record<IamForm, readonly string[]>>, ReadonlyMap<string, IamForm>>();
+
 /** The form of an IAM resource type among the given families, or undefined. */
 export function iamFormOf(type: string, families: Readonly<Record<IamForm, readonly string[]>>): IamForm | undefined {
-    return (Object.keys(families) as IamForm[]).find((form) => families[form].includes(type));
+    let forms = formsByFamily.get(families);
+    if (!forms) {
+        // The first form listing a type wins, as a search in key order would find it.
+        const byType = new Map<string, IamForm>();
+        for (const form of Object.keys(families) as IamForm[]) {
+            for (const member of families[form]) {
+                if (!byType.has(member)) {
+                    byType.set(member, form);
+                }
+            }
+        }
+        forms = byType;
+        formsByFamily.set(families, forms);
+    }
+    return forms.get(type);
 }

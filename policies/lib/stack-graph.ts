@@ -5,7 +5,7 @@
  * instead of skipping. Everything is read through the safe reader: stack policies never throw.
  */
 import { PolicyResource } from "@pulumi/policy";
-import { PropNode, asString, at, isAbsent, isUnknown, rootOf, zeroAsAbsent } from "./props";
+import { PropNode, asString, at, isAbsent, isUnknown, rootOf, unwrapProxy, zeroAsAbsent } from "./props";
 import { WorkloadView, workloadView } from "./workload";
 
 /** A stack resource with its raw props unwrapped once. */
@@ -26,15 +26,14 @@ export interface StackResource {
 const stacksByFirstProps = new WeakMap<object, readonly StackResource[]>();
 
 export function stackResources(resources: readonly PolicyResource[]): readonly StackResource[] {
-    const roots = resources.map((resource) => rootOf(resource.props));
-    const key = roots[0]?.value;
+    const key = resources.length > 0 ? unwrapProxy(resources[0].props) : undefined;
     const shareable = typeof key === "object" && key !== null;
     const earlier = shareable ? stacksByFirstProps.get(key) : undefined;
     if (earlier && earlier.length === resources.length &&
-        earlier.every((r, i) => r.root.value === roots[i].value && r.resource.urn === resources[i].urn)) {
+        earlier.every((r, i) => r.resource.urn === resources[i].urn && r.root.value === unwrapProxy(resources[i].props))) {
         return earlier;
     }
-    const all = resources.map((resource, i) => ({ resource, root: roots[i] }));
+    const all = resources.map((resource) => ({ resource, root: rootOf(resource.props) }));
     if (shareable) {
         stacksByFirstProps.set(key, all);
     }
