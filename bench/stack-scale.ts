@@ -49,7 +49,7 @@ function urn(type: string, name: string): string {
 }
 
 /** A small deterministic PRNG (mulberry32), so every run measures the same stacks. */
-function prng(seed: number): () => number {
+export function prng(seed: number): () => number {
     let a = seed >>> 0;
     return () => {
         a = (a + 0x6d2b79f5) >>> 0;

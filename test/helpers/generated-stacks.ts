@@ -4,21 +4,10 @@
  * or default identities, connectors elsewhere, secret-wrapped values. Deterministic for a seed.
  */
 import { AnalyzerResource } from "../../tools/analyzer";
-import { realisticStack, secretHeavyStack } from "../../bench/stack-scale";
+import { prng, realisticStack, secretHeavyStack } from "../../bench/stack-scale";
 import { TestResource, Tree, UNKNOWN, secretValue } from "./policy-harness";
 
 export { realisticStack, secretHeavyStack };
-
-/** mulberry32, as the bench uses. */
-function prng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = Math.imul(a ^ (a >>> 15), a | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 const isType = (r: AnalyzerResource, fragment: string) => r.type.includes(fragment);
 
