@@ -1,7 +1,8 @@
 /** References to Serverless VPC Access connectors: a full id or a bare name resolved in the service's region. */
 import { CONNECTOR_LIMITS, LOCATION_RE, PROJECT_REF_RE } from "./cloud-run-limits";
 import { PropNode, asString, at } from "./props";
-import { StackResource, locationsCompatible, ownOrProviderString, projectsCompatible } from "./stack-graph";
+import { RESOURCE_TYPES } from "./resource-types";
+import { StackResource, locationsCompatible, ofType, oncePerStack, ownOrProviderString, projectsCompatible } from "./stack-graph";
 
 export interface ConnectorRef {
     readonly name: string;
@@ -32,6 +33,23 @@ export function connectorResourceRef(connector: StackResource): ConnectorRef | u
     const name = asString(at(connector.root, "name"));
     return name ? { name, project: ownOrProviderString(connector, "project"), region: connectorRegion(connector) } : undefined;
 }
+
+/** The stack's connectors by name (a reference matches only a connector of its name), read once per call. */
+export const connectorsByName = oncePerStack((all): ReadonlyMap<string, readonly ConnectorRef[]> => {
+    const byName = new Map<string, ConnectorRef[]>();
+    for (const connector of ofType(all, RESOURCE_TYPES.vpcAccessConnector)) {
+        const ref = connectorResourceRef(connector);
+        if (ref) {
+            const list = byName.get(ref.name);
+            if (list) {
+                list.push(ref);
+            } else {
+                byName.set(ref.name, [ref]);
+            }
+        }
+    }
+    return byName;
+});
 
 export function connectorRegion(connector: StackResource): string | undefined {
     return ownOrProviderString(connector, "region");

@@ -6,14 +6,14 @@
 import { CLOUD_RUN_DOCS, CONNECTOR_REF_PATTERN } from "../lib/cloud-run-limits";
 import { definePolicyConfig } from "../lib/config";
 import {
-    ConnectorRef, connectorRefText, connectorRefsMatch, connectorRegion, connectorResourceRef, isConnectorSet, parseConnectorRef,
+    ConnectorRef, connectorRefText, connectorRefsMatch, connectorRegion, connectorsByName, isConnectorSet, parseConnectorRef,
 } from "../lib/connector-refs";
 import { PackStackPolicy } from "../lib/pack-policy";
 import { adviseUndecided } from "../lib/findings";
 import { PropNode, asString, isUnknown } from "../lib/props";
 import { RESOURCE_TYPES } from "../lib/resource-types";
 import { nameText } from "../lib/safe-text";
-import { StackResource, cloudRunWorkloadsIn, locationsCompatible, ofType, ownOrProviderString, stackResources, transitiveDependenciesOf } from "../lib/stack-graph";
+import { StackResource, cloudRunWorkloadsIn, locationsCompatible, ownOrProviderString, stackResources, transitiveDependenciesOf } from "../lib/stack-graph";
 import { WorkloadView } from "../lib/workload";
 
 const config = definePolicyConfig("cloudrun-connector-in-stack", {
@@ -58,9 +58,7 @@ function connectorProblems(
         project: ref.project ?? ownOrProviderString(service, "project"),
         region: ref.region ?? serviceRegion,
     };
-    const inStack = ofType(all, RESOURCE_TYPES.vpcAccessConnector)
-        .flatMap((c) => connectorResourceRef(c) ?? [])
-        .some((c) => connectorRefsMatch(c, expected));
+    const inStack = (connectorsByName(all).get(expected.name) ?? []).some((c) => connectorRefsMatch(c, expected));
     if (inStack || external.some((e) => connectorRefsMatch(e, expected))) {
         return [];
     }
