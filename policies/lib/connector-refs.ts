@@ -2,7 +2,7 @@
 import { CONNECTOR_LIMITS, LOCATION_RE, PROJECT_REF_RE } from "./cloud-run-limits";
 import { PropNode, asString, at } from "./props";
 import { RESOURCE_TYPES } from "./resource-types";
-import { StackResource, locationsCompatible, ofType, ownOrProviderString, projectsCompatible } from "./stack-graph";
+import { StackResource, locationsCompatible, ofType, oncePerStack, ownOrProviderString, projectsCompatible } from "./stack-graph";
 
 export interface ConnectorRef {
     readonly name: string;
@@ -34,6 +34,18 @@ export function connectorResourceRef(connector: StackResource): ConnectorRef | u
     return name ? { name, project: ownOrProviderString(connector, "project"), region: connectorRegion(connector) } : undefined;
 }
 
+/** The stack's connectors by name (a reference matches only a connector of its name), read once per call. */
+const connectorsByName = oncePerStack((all): ReadonlyMap<string, readonly { connector: StackResource; ref: ConnectorRef }[]> => {
+    const byName = new Map<string, { connector: StackResource; ref: ConnectorRef }[]>();
+    for (const connector of ofType(all, RESOURCE_TYPES.vpcAccessConnector)) {
+        const ref = connectorResourceRef(connector);
+        if (ref) {
+            byName.set(ref.name, [...(byName.get(ref.name) ?? []), { connector, ref }]);
+        }
+    }
+    return byName;
+});
+
 export function connectorRegion(connector: StackResource): string | undefined {
     return ownOrProviderString(connector, "region");
 }
@@ -45,10 +57,7 @@ export function workloadConnectorRef(ref: ConnectorRef, workload: StackResource,
 
 /** The stack's Connector resources the reference can name (same name, compatible project and region). */
 export function stackConnectorsMatching(ref: ConnectorRef, all: readonly StackResource[]): StackResource[] {
-    return ofType(all, RESOURCE_TYPES.vpcAccessConnector).filter((c) => {
-        const own = connectorResourceRef(c);
-        return own !== undefined && connectorRefsMatch(own, ref);
-    });
+    return (connectorsByName(all).get(ref.name) ?? []).filter((c) => connectorRefsMatch(c.ref, ref)).map((c) => c.connector);
 }
 
 export function connectorRefsMatch(a: ConnectorRef, b: ConnectorRef): boolean {

@@ -6,7 +6,7 @@
  * it reads the same protobuf Struct every time (google-protobuf keeps a message's fields as objects), so the result
  * is remembered per Struct: the second and later policies get the first copy, and the copy goes with the request.
  * Each policy still gets its own resource objects and proxy; only the property tree underneath is shared, and this
- * pack's policies only read it (props.ts).
+ * pack's policies only read it (props.ts; test/policies/shared-properties.test.ts checks that none changes it).
  */
 
 type DeserializeProperties = (struct: unknown, proxySecrets: boolean) => unknown;
@@ -38,10 +38,12 @@ export function shareDeserializedProperties(
         if (proxySecrets || typeof struct !== "object" || struct === null) {
             return original(struct, proxySecrets);
         }
-        if (!copies.has(struct)) {
-            copies.set(struct, original(struct, proxySecrets));
+        let props = copies.get(struct);
+        if (props === undefined) {
+            props = original(struct, proxySecrets);
+            copies.set(struct, props);
         }
-        return copies.get(struct);
+        return props;
     };
     shared[SHARED] = true;
     deserializeModule.deserializeProperties = shared;

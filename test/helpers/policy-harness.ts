@@ -373,6 +373,31 @@ export async function countDeserializations(calls: () => Promise<unknown>): Prom
     return { bags: counts.size, mostPerBag: Math.max(0, ...counts.values()) };
 }
 
+/**
+ * Runs `calls` and returns, for every property bag the policies shared, its JSON as deserialized (before any policy
+ * saw it) and after the calls: the pack shares one copy per call (shared-deserialization.ts), so no policy may
+ * change what it reads.
+ */
+export async function sharedPropertiesBeforeAndAfter(calls: () => Promise<unknown>): Promise<{ before: string; after: string }[]> {
+    packService();
+    const deserialize: { deserializeProperties(struct: unknown, proxySecrets: boolean): unknown } = serverRequire("./deserialize");
+    const shared = deserialize.deserializeProperties;
+    const seen = new Map<unknown, { props: unknown; before: string }>();
+    deserialize.deserializeProperties = (struct, proxySecrets) => {
+        const props = shared(struct, proxySecrets);
+        if (!proxySecrets && !seen.has(struct)) {
+            seen.set(struct, { props, before: JSON.stringify(props) });
+        }
+        return props;
+    };
+    try {
+        await calls();
+    } finally {
+        deserialize.deserializeProperties = shared;
+    }
+    return [...seen.values()].map(({ props, before }) => ({ before, after: JSON.stringify(props) }));
+}
+
 /** A whole preview: `analyze` for each resource, then `analyzeStack`, all under one config. */
 export async function previewStack(resources: readonly TestResource[], config: PackConfig = {}): Promise<Diagnostic[]> {
     await configurePack(config);

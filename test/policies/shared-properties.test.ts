@@ -10,7 +10,8 @@ import { shareDeserializedProperties } from "../../policies/lib/shared-deseriali
 import { workloadView } from "../../policies/lib/workload";
 import { asTestResources, damagedStack, realisticStack, secretHeavyStack } from "../helpers/generated-stacks";
 import {
-    Diagnostic, PackConfig, STACK_POLICIES, TestResource, analyzeResource, analyzeStack, countDeserializations, goodV2Service, ofPolicy, stagingStack, T,
+    Diagnostic, PackConfig, STACK_POLICIES, TestResource, analyzeResource, analyzeStack, countDeserializations, goodV2Service, ofPolicy, previewStack,
+    sharedPropertiesBeforeAndAfter, stagingStack, T,
 } from "../helpers/policy-harness";
 
 describe("shared deserialization", function () {
@@ -26,6 +27,17 @@ describe("shared deserialization", function () {
         const { bags, mostPerBag } = await countDeserializations(() => analyzeResource({ type: T.v2Service, name: "backend", props: goodV2Service() }));
         expect(bags).to.be.greaterThan(0);
         expect(mostPerBag).to.equal(1);
+    });
+
+    it("is safe: no policy changes the properties it shares with the others (a whole preview, clean and damaged)", async function () {
+        const stacks = [stagingStack(), stagingStack({ freshPreview: true }), asTestResources(damagedStack(realisticStack(300, 4), 6, 0.2))];
+        const bags = await sharedPropertiesBeforeAndAfter(async () => {
+            for (const stack of stacks) {
+                await previewStack(stack);
+            }
+        });
+        expect(bags.length).to.be.greaterThan(stacks.reduce((n, s) => n + s.length, 0));
+        expect(bags.filter(({ before, after }) => before !== after)).to.deep.equal([]);
     });
 
     it("shares per property bag, not for Remediate (proxySecrets), and leaves an SDK without the function alone", function () {
