@@ -1,8 +1,39 @@
 /**
- * Where a stack config key is written: `cloudrun-staging:service.resources.cpu` → Pulumi.staging.yaml line 9.
- * A key the file does not set (a default applies) is located at its nearest written parent, marked inexact.
+ * Where a key path is written in a YAML or JSON file (JSON is YAML; the yaml parser keeps each node's place): a stack
+ * config key (`cloudrun-staging:service.resources.cpu` → Pulumi.staging.yaml line 9; a key the file does not set is
+ * located at its nearest written parent, marked inexact), or a policy-config entry (tools/check/policy-config.ts).
  */
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from "yaml";
+
+/** One step of a path found in a document: the entry's key (in a map) and its value. */
+export interface PathStep {
+    key?: Node;
+    value?: Node;
+}
+
+/**
+ * Walks a parsed document along `path` as far as it goes: one step per part reached. With a key given twice, the
+ * last one counts, as in JSON.parse.
+ */
+export function walkPath(root: unknown, path: readonly (string | number)[]): PathStep[] {
+    const steps: PathStep[] = [];
+    let node = root;
+    for (const part of path) {
+        let step: PathStep | undefined;
+        if (isMap(node)) {
+            const pair = node.items.filter((p) => isScalar(p.key) && String(p.key.value) === String(part)).at(-1);
+            step = pair && { key: pair.key as Node, value: (pair.value ?? undefined) as Node | undefined };
+        } else if (isSeq(node) && typeof part === "number" && node.items[part] !== undefined) {
+            step = { value: node.items[part] as Node };
+        }
+        if (step === undefined) {
+            break;
+        }
+        steps.push(step);
+        node = step.value;
+    }
+    return steps;
+}
 
 export interface ConfigLocation {
     line: number;
@@ -24,29 +55,13 @@ export class StackFileLocator {
     locate(key: string): ConfigLocation | undefined {
         const { top, steps } = splitConfigKey(key);
         const config = this.doc.get("config", true);
-        if (!isMap(config)) {
-            return undefined;
-        }
         // The project's own keys may be written without the namespace.
-        const bare = top.startsWith(`${this.projectName}:`) ? top.slice(this.projectName.length + 1) : undefined;
-        let pair = config.items.find((p) => isScalar(p.key) && (p.key.value === top || (bare !== undefined && p.key.value === bare)));
-        if (pair === undefined) {
-            return undefined;
-        }
-        let at = this.position(pair.key as Node);
-        let node = pair.value as Node | null;
-        for (const step of steps) {
-            if (typeof step === "number" && isSeq(node) && node.items[step] !== undefined) {
-                node = node.items[step] as Node;
-                at = this.position(node);
-            } else if (typeof step === "string" && isMap(node) && (pair = node.items.find((p) => isScalar(p.key) && p.key.value === step)) !== undefined) {
-                at = this.position(pair.key as Node);
-                node = pair.value as Node | null;
-            } else {
-                return { ...at, exact: false };
-            }
-        }
-        return { ...at, exact: true };
+        const bare = top.startsWith(`${this.projectName}:`) ? top.slice(this.projectName.length + 1) : top;
+        const first = walkPath(config, [top]).length > 0 ? top : bare;
+        const found = walkPath(config, [first, ...steps]);
+        const last = found.at(-1);
+        const node = last?.key ?? last?.value;
+        return node === undefined ? undefined : { ...this.position(node), exact: found.length === steps.length + 1 };
     }
 
     private position(node: Node): { line: number; column: number } {

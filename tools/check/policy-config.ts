@@ -4,7 +4,8 @@
  * it), and says in words what the value must be.
  */
 import * as fs from "fs";
-import { LineCounter, Node as YamlNode, isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { Node as YamlNode, parseDocument } from "yaml";
+import { walkPath } from "./config-locations";
 import { PolicyConfigError, PolicyPackConfig, policyConfigPathText } from "../analyzer";
 
 /** A policy config file, read and parsed. */
@@ -158,34 +159,15 @@ function syntaxErrorReason(message: string): string {
 }
 
 /**
- * The offset of the value at `path` (or of its entry's name, for `about: "name"`) in a JSON text, found with the
- * yaml parser (JSON is YAML), which keeps each node's place. With a key given twice, the last one counts, as in
- * JSON.parse. When the path does not reach a node (a missing key), the deepest node it reaches.
+ * The offset of the value at `path` (or of its entry's name, for `about: "name"`) in a JSON text. When the path
+ * does not reach a node (a missing key), the deepest value it reaches.
  */
 function offsetOf(text: string, path: readonly (string | number)[], about: "name" | "value"): number | undefined {
-    const lineCounter = new LineCounter();
-    const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
-    let node: unknown = doc.contents;
-    let found: YamlNode | undefined = isMap(node) || isSeq(node) ? node : undefined;
-    for (const [i, part] of path.entries()) {
-        let next: unknown;
-        let key: unknown;
-        if (isMap(node)) {
-            const pair = node.items.filter((p) => isScalar(p.key) && String(p.key.value) === String(part)).at(-1);
-            next = pair?.value;
-            key = pair?.key;
-        } else if (isSeq(node) && typeof part === "number") {
-            next = node.items[part];
-        }
-        const last = i === path.length - 1;
-        const target = last && about === "name" && key !== undefined ? key : next;
-        if (!target || !(target as YamlNode).range) {
-            break;
-        }
-        found = target as YamlNode;
-        node = next;
-    }
-    return found?.range?.[0];
+    const doc = parseDocument(text, { uniqueKeys: false });
+    const steps = walkPath(doc.contents, path);
+    const last = steps.at(-1);
+    const node = steps.length === path.length && about === "name" && last?.key ? last.key : last?.value ?? doc.contents;
+    return (node as YamlNode | null | undefined)?.range?.[0];
 }
 
 /** The path of the first number that is not finite, or undefined. */
