@@ -3,11 +3,12 @@
  * @pulumi/policy and this pack's own modules (no provider SDK), so it starts as fast as an empty pack.
  */
 import { PolicyPack } from "@pulumi/policy";
-import { shareDeserializedProperties } from "./lib/shared-deserialization";
+import { shareDeserializedProperties, shareUnknownCheckingProxies } from "./lib/shared-deserialization";
 import { ALL_POLICIES, PACK_NAME } from "./rules";
 
-// Before the server runs: every policy of a call reads one copy of the properties (see the module).
+// Before the server runs: every policy of a call reads one copy of the properties, through one proxy (see the module).
 shareDeserializedProperties();
+shareUnknownCheckingProxies();
 
 new PolicyPack(PACK_NAME, {
     description: "Stops Cloud Run revisions that would fail at apply or at startup (resources, probes, secrets, identity, VPC).",

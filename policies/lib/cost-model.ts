@@ -160,19 +160,27 @@ export function roundCents(usd: number): number {
     return Math.round(Number((usd * 100).toFixed(6))) / 100;
 }
 
+// One formatter per format: Number.prototype.toLocaleString builds a new Intl.NumberFormat on every call, which
+// was half the cost policy's time on a stack with a thousand services.
+const CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const UNIT_PRICE = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 10 });
+const WHOLE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
+const UP_TO_3_DIGITS = new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 });
+
 /** "$1,234.56"; a negative amount "-$0.80". */
 export function formatUsd(usd: number): string {
-    const text = `$${Math.abs(roundCents(usd)).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-    return roundCents(usd) < 0 ? `-${text}` : text;
+    const cents = roundCents(usd);
+    const text = `$${CENTS.format(Math.abs(cents))}`;
+    return cents < 0 ? `-${text}` : text;
 }
 
 function count(n: number): string {
-    return n.toLocaleString("en-US", { maximumFractionDigits: 3 });
+    return UP_TO_3_DIGITS.format(n);
 }
 
 /** A unit price as the pricing page writes it: "$0.000024", "$0.40". */
 export function rate(usd: number): string {
-    return `$${usd.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 10 })}`;
+    return `$${UNIT_PRICE.format(usd)}`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -673,8 +681,8 @@ function freeTierPart(mode: FreeTierMode, spend: { cpu: Usd; memory: Usd }, requ
     return part(amount, basis.join("; ") || "nothing to discount");
 }
 
-function show(value: Usd, digits = 3): string {
-    return value === undefined ? "?" : value.toLocaleString("en-US", { maximumFractionDigits: digits });
+function show(value: Usd, digits: 0 | 3 = 3): string {
+    return value === undefined ? "?" : (digits === 0 ? WHOLE : UP_TO_3_DIGITS).format(value);
 }
 
 // ---------------------------------------------------------------------------------------------------

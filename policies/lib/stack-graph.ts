@@ -30,7 +30,9 @@ export function stackResources(resources: readonly PolicyResource[]): readonly S
     const shareable = typeof key === "object" && key !== null;
     const earlier = shareable ? stacksByFirstProps.get(key) : undefined;
     if (earlier && earlier.length === resources.length &&
-        earlier.every((r, i) => r.resource.urn === resources[i].urn && r.root.value === unwrapProxy(resources[i].props))) {
+        // The same proxy (shared-deserialization.ts) is the same property object; otherwise compare what it wraps.
+        earlier.every((r, i) => r.resource.urn === resources[i].urn &&
+            (r.resource.props === resources[i].props || r.root.value === unwrapProxy(resources[i].props)))) {
         return earlier;
     }
     const all = resources.map((resource) => ({ resource, root: rootOf(resource.props) }));

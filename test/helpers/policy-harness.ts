@@ -374,6 +374,28 @@ export async function countDeserializations(calls: () => Promise<unknown>): Prom
 }
 
 /**
+ * Runs `calls` counting the proxies the server wraps around each property object: `mostPerObject` 1 means every
+ * policy of a call read a resource's properties through the same proxy.
+ */
+export async function countProxies(calls: () => Promise<unknown>): Promise<{ objects: number; mostPerObject: number }> {
+    packService();
+    const proxy: { unknownCheckingProxy(props: unknown): unknown } = serverRequire("./proxy");
+    const shared = proxy.unknownCheckingProxy;
+    const proxies = new Map<unknown, Set<unknown>>();
+    proxy.unknownCheckingProxy = (props) => {
+        const wrapped = shared(props);
+        proxies.set(props, (proxies.get(props) ?? new Set()).add(wrapped));
+        return wrapped;
+    };
+    try {
+        await calls();
+    } finally {
+        proxy.unknownCheckingProxy = shared;
+    }
+    return { objects: proxies.size, mostPerObject: Math.max(0, ...[...proxies.values()].map((set) => set.size)) };
+}
+
+/**
  * Runs `calls` and returns, for every property bag the policies shared, its JSON as deserialized (before any policy
  * saw it) and after the calls: the pack shares one copy per call (shared-deserialization.ts), so no policy may
  * change what it reads.

@@ -6,11 +6,11 @@
  */
 import { expect } from "chai";
 import { at, rootOf } from "../../policies/lib/props";
-import { shareDeserializedProperties } from "../../policies/lib/shared-deserialization";
+import { shareDeserializedProperties, shareUnknownCheckingProxies } from "../../policies/lib/shared-deserialization";
 import { workloadView } from "../../policies/lib/workload";
 import { asTestResources, damagedStack, realisticStack, secretHeavyStack } from "../helpers/generated-stacks";
 import {
-    Diagnostic, PackConfig, STACK_POLICIES, TestResource, analyzeResource, analyzeStack, countDeserializations, goodV2Service, ofPolicy, previewStack,
+    Diagnostic, PackConfig, STACK_POLICIES, TestResource, analyzeResource, analyzeStack, countDeserializations, countProxies, goodV2Service, ofPolicy, previewStack,
     sharedPropertiesBeforeAndAfter, stagingStack, T,
 } from "../helpers/policy-harness";
 
@@ -27,6 +27,26 @@ describe("shared deserialization", function () {
         const { bags, mostPerBag } = await countDeserializations(() => analyzeResource({ type: T.v2Service, name: "backend", props: goodV2Service() }));
         expect(bags).to.be.greaterThan(0);
         expect(mostPerBag).to.equal(1);
+    });
+
+    it("wraps each shared copy in one unknown-checking proxy, for every policy of the call", async function () {
+        const stack = stagingStack({ freshPreview: true });
+        const { objects, mostPerObject } = await countProxies(() => analyzeStack(stack));
+        expect(objects).to.be.at.least(stack.length);
+        expect(mostPerObject).to.equal(1);
+    });
+
+    it("shares a proxy per property object only, passes other values through, and leaves an SDK without the function alone", function () {
+        const made: unknown[] = [];
+        const sdk = { unknownCheckingProxy: (props: unknown) => (made.push(props), typeof props === "object" ? { proxyOf: props } : props) };
+        expect(shareUnknownCheckingProxies(sdk)).to.equal(true);
+        expect(shareUnknownCheckingProxies(sdk)).to.equal(true); // idempotent: not wrapped twice
+        const [a, b] = [{}, {}];
+        expect(sdk.unknownCheckingProxy(a)).to.equal(sdk.unknownCheckingProxy(a));
+        expect(sdk.unknownCheckingProxy(b)).to.not.equal(sdk.unknownCheckingProxy(a));
+        expect(sdk.unknownCheckingProxy("text")).to.equal("text");
+        expect(made).to.deep.equal([a, b, "text"]);
+        expect(shareUnknownCheckingProxies({} as never)).to.equal(false);
     });
 
     it("is safe: no policy changes the properties it shares with the others (a whole preview, clean and damaged)", async function () {

@@ -193,6 +193,16 @@ describe("cost model: the staging stack (Pulumi.staging.yaml, run under mocks as
     });
 });
 
+describe("cost model: amounts as text", () => {
+    it("formats dollars with thousands separators and cents, a negative amount with its sign first", () => {
+        expect(formatUsd(1234.5)).to.equal("$1,234.50");
+        expect(formatUsd(-0.8)).to.equal("-$0.80");
+        expect(formatUsd(12.465)).to.equal("$12.47");
+        expect(formatUsd(0.004)).to.equal("$0.00");
+        expect(formatUsd(1_000_000)).to.equal("$1,000,000.00");
+    });
+});
+
 describe("cost model: the rules", () => {
     it("request-based billing: min instances at the idle rate for the time they serve nothing, traffic at the active rate, requests per million", () => {
         // 1 vCPU / 512Mi, min 1, 2,000,000 requests of 100 ms at concurrency 10: 20,000 active instance-s.
