@@ -160,27 +160,39 @@ export function roundCents(usd: number): number {
     return Math.round(Number((usd * 100).toFixed(6))) / 100;
 }
 
-// One formatter per format: Number.prototype.toLocaleString builds a new Intl.NumberFormat on every call, which
-// was half the cost policy's time on a stack with a thousand services.
-const CENTS = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const UNIT_PRICE = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 10 });
-const WHOLE = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
-const UP_TO_3_DIGITS = new Intl.NumberFormat("en-US", { maximumFractionDigits: 3 });
+// One formatter per format, made on first use (the first one loads ICU data, which the pack's start-up need not wait
+// for): Number.prototype.toLocaleString builds a new Intl.NumberFormat on every call, which was half the cost
+// policy's time on a stack with a thousand services.
+const formatters = new Map<string, Intl.NumberFormat>();
+function formatter(name: "cents" | "unitPrice" | "whole" | "upTo3Digits"): Intl.NumberFormat {
+    let format = formatters.get(name);
+    if (!format) {
+        const options: Record<typeof name, Intl.NumberFormatOptions> = {
+            cents: { minimumFractionDigits: 2, maximumFractionDigits: 2 },
+            unitPrice: { minimumFractionDigits: 2, maximumFractionDigits: 10 },
+            whole: { maximumFractionDigits: 0 },
+            upTo3Digits: { maximumFractionDigits: 3 },
+        };
+        format = new Intl.NumberFormat("en-US", options[name]);
+        formatters.set(name, format);
+    }
+    return format;
+}
 
 /** "$1,234.56"; a negative amount "-$0.80". */
 export function formatUsd(usd: number): string {
     const cents = roundCents(usd);
-    const text = `$${CENTS.format(Math.abs(cents))}`;
+    const text = `$${formatter("cents").format(Math.abs(cents))}`;
     return cents < 0 ? `-${text}` : text;
 }
 
 function count(n: number): string {
-    return UP_TO_3_DIGITS.format(n);
+    return formatter("upTo3Digits").format(n);
 }
 
 /** A unit price as the pricing page writes it: "$0.000024", "$0.40". */
 export function rate(usd: number): string {
-    return `$${UNIT_PRICE.format(usd)}`;
+    return `$${formatter("unitPrice").format(usd)}`;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -682,7 +694,7 @@ function freeTierPart(mode: FreeTierMode, spend: { cpu: Usd; memory: Usd }, requ
 }
 
 function show(value: Usd, digits: 0 | 3 = 3): string {
-    return value === undefined ? "?" : (digits === 0 ? WHOLE : UP_TO_3_DIGITS).format(value);
+    return value === undefined ? "?" : formatter(digits === 0 ? "whole" : "upTo3Digits").format(value);
 }
 
 // ---------------------------------------------------------------------------------------------------
