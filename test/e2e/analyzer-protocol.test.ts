@@ -232,6 +232,14 @@ describe("policy pack over the analyzer protocol", function () {
             expect(fromPolicy(diagnostics, ACCESSOR_GRANTS), summarize(diagnostics)).to.have.length.greaterThan(0);
         });
 
+        it("pipelined (as the offline check sends them) gives the same diagnostics, in the same order, as one call at a time", async function () {
+            const { CLICKHOUSE_URL: _dropped, ...otherSecrets } = STAGING_CONTAINER.secretEnv!;
+            const stack = stagingStack({ secretEnv: otherSecrets, unknownGrantRefs: true });
+            const oneAtATime = await pack.client.analyzeAll(stack);
+            expect(mandatory(oneAtATime), summarize(oneAtATime)).to.have.length.greaterThan(0);
+            expect(await pack.client.analyzeAll(stack, stack, { pipelined: true })).to.deep.equal(oneAtATime);
+        });
+
         it("rejects a stack whose service lacks CLICKHOUSE_URL", async function () {
             const { CLICKHOUSE_URL, ...otherSecrets } = STAGING_CONTAINER.secretEnv!;
             expect(CLICKHOUSE_URL).to.be.a("string");

@@ -229,8 +229,19 @@ export class PolicyPackClient {
     /**
      * What a preview reports, in the engine's order: Remediate then Analyze for each resource (`checked`: the
      * provider's Check output), then AnalyzeStack over every resource's outputs (`outputs`, default: the same).
+     * `pipelined` (the offline check): the same requests in the same order, each sent before the last is answered.
      */
-    async analyzeAll(checked: readonly AnalyzerResource[], outputs: readonly AnalyzerResource[] = checked): Promise<Diagnostic[]> {
+    async analyzeAll(
+        checked: readonly AnalyzerResource[], outputs: readonly AnalyzerResource[] = checked, options: { pipelined?: boolean } = {},
+    ): Promise<Diagnostic[]> {
+        if (options.pipelined) {
+            // Every request goes out in the engine's order without waiting for the one before; the pack answers each
+            // on its own (no call depends on another's answer), so only the round trips between them are saved.
+            const answers = checked.map((resource) => Promise.all([this.remediate(resource), this.analyze(resource)]));
+            const stack = this.analyzeStack(outputs);
+            stack.catch(() => undefined); // awaited below; a per-resource failure may be the one reported
+            return [...(await Promise.all(answers)).flatMap(([, diagnostics]) => diagnostics), ...(await stack)];
+        }
         const perResource: Diagnostic[] = [];
         for (const resource of checked) {
             await this.remediate(resource);

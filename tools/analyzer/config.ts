@@ -10,8 +10,8 @@
  * the engine's own lines can show a raw regex. Where the engine lets through what is probably a mistake (a policy
  * name the pack does not have, a key a schema does not declare), the result carries a warning with a "did you mean".
  */
-import Ajv, { ErrorObject } from "ajv";
-import addFormats from "ajv-formats";
+import type Ajv from "ajv";
+import type { ErrorObject } from "ajv";
 import { closest, distance } from "fastest-levenshtein";
 
 export type EnforcementLevel = "advisory" | "mandatory" | "remediate" | "disabled";
@@ -200,8 +200,17 @@ function applyConfig(base: Record<string, PolicyConfig>, config: Record<string, 
 }
 
 // gojsonschema checks formats (email, uri, date-time, ...) too. `verbose` gives each error the schema it broke,
-// whose description says in words what a pattern means.
-const ajv = addFormats(new Ajv({ allErrors: true, strict: false, verbose: true }));
+// whose description says in words what a pattern means. Made on first use: the offline check loads this module
+// before it spawns the pack, and the validator is needed only once the pack has answered.
+let validator: Ajv | undefined;
+function ajv(): Ajv {
+    if (!validator) {
+        const { default: AjvClass } = require("ajv") as typeof import("ajv");
+        const { default: addFormats } = require("ajv-formats") as typeof import("ajv-formats");
+        validator = addFormats(new AjvClass({ allErrors: true, strict: false, verbose: true }));
+    }
+    return validator;
+}
 
 /** validatePolicyConfig in config.go: each error as the engine's validator words it ("field: description") and explained. */
 function schemaProblems(policy: ConfigurablePolicy, properties: Record<string, unknown>): { engine: string; explained: PolicyConfigProblem }[] {
@@ -215,7 +224,7 @@ function schemaProblems(policy: ConfigurablePolicy, properties: Record<string, u
     if (policy.configSchema.required.length > 0) {
         schema.required = policy.configSchema.required;
     }
-    const validate = ajv.compile(schema);
+    const validate = ajv().compile(schema);
     // The engine sorts its error lines (sort.Strings in pkg/engine/update.go).
     return validate(properties) ? [] : (validate.errors ?? [])
         .map((e) => ({ engine: `${policy.name}: ${engineWording(e, properties)}`, explained: explained(policy.name, e, properties) }))

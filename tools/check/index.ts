@@ -22,15 +22,20 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { PolicyConfigError, PolicyPackProcess, launchPolicyPack, type AnalyzerResource } from "../analyzer";
 import { readStackConfig, stackArgument, stackConflicts } from "../stack-config";
-import { CheckCosts, estimateCheckedStack, otherStackCosts } from "./costs";
-import { splitPropertyPath } from "../../policies/lib/findings";
+import type { CheckCosts } from "./costs";
 import type { ConfigSources } from "../../infra/config-sources";
-import { CheckReport, Finding, ReportResource, errorJson, errorSarif, findingOf, summarize, toJson, toSarif, toText } from "./report";
+import type { CheckReport, Finding, ReportResource } from "./report";
 import { StackFileLocator } from "./config-locations";
-import { ColorChoice, useColor } from "./color";
-import { EngineShapeOptions, engineAnalyzeRequests, engineStack } from "../analyzer/engine-shape";
-import { ExportedStack, readStackExport } from "./stack-export";
+import type { ColorChoice } from "./color";
+import type { EngineShapeOptions } from "../analyzer/engine-shape";
+import type { ExportedStack } from "./stack-export";
 import { policyConfigErrorText, policyConfigValueFailure, readPolicyConfig } from "./policy-config";
+
+// The pack's start-up is the check's critical path: the modules only needed once it runs (reports, costs, the engine's
+// request shapes) load after it has been spawned, on first use (main.js loads the rest before the pack starts).
+const reportModule = () => require("./report") as typeof import("./report");
+const costsModule = () => require("./costs") as typeof import("./costs");
+const engineShape = () => require("../analyzer/engine-shape") as typeof import("../analyzer/engine-shape");
 
 export const EXIT = { passed: 0, violations: 1, usage: 2 } as const;
 
@@ -49,7 +54,7 @@ interface CheckOptions {
     verbose: boolean;
     projectDir: string;
     packDir: string;
-    /** Loads the Pulumi SDK before the program runs (see main.js); by default it loads with the program. */
+    /** Loads the Pulumi SDK (and Ajv) before the program runs (see main.js); by default they load on first use. */
     loadSdk: () => void;
 }
 
@@ -133,9 +138,9 @@ function writeError(format: Format, message: string, stack: string | undefined):
 
 function writeDocument(format: Format, message: string, stack: string | undefined): void {
     if (format === "json") {
-        process.stdout.write(`${errorJson(message, stack)}\n`);
+        process.stdout.write(`${reportModule().errorJson(message, stack)}\n`);
     } else if (format === "sarif") {
-        process.stdout.write(`${errorSarif(message, CHECK_VERSION, EXIT.usage)}\n`);
+        process.stdout.write(`${reportModule().errorSarif(message, CHECK_VERSION, EXIT.usage)}\n`);
     }
 }
 
@@ -160,7 +165,7 @@ async function check(options: CheckOptions): Promise<number> {
     const policyConfig = options.policyPackConfig !== undefined ? guard(() => readPolicyConfig(options.policyPackConfig as string)) : undefined;
     const subject = options.fromExport ? exportSubject(options.fromExport) : programSubject(options, options.stack as string);
     // The other stack of --compare runs in its own process, alongside this one; an Error is reported after this stack's own errors.
-    const comparing = options.compare === undefined ? undefined : otherStackCosts({
+    const comparing = options.compare === undefined ? undefined : costsModule().otherStackCosts({
         other: options.compare, projectDir: options.projectDir, packDir: options.packDir, policyPackConfig: options.policyPackConfig,
     }).catch((e: Error) => e);
     // The pack starts (a separate process) while the program runs in this one. Loading the SDK blocks this
@@ -186,13 +191,15 @@ async function check(options: CheckOptions): Promise<number> {
             // The document carries them; people reading a CI log see them too.
             warnings.forEach((w) => process.stderr.write(`warning: ${w}\n`));
         }
-        const diagnostics = await pack.client.analyzeAll(checked, outputs).catch((e: Error) => {
+        const diagnostics = await pack.client.analyzeAll(checked, outputs, { pipelined: true }).catch((e: Error) => {
             // A policy that throws is an engine error ("failed to run policy"), not a violation; one that refuses its
             // configured value says so in its error, which names the file here.
             throw new UsageError(policyConfigValueFailure(e.message, policyConfig) ?? `failed to run the policy pack: ${firstLine(e.message)}`);
         });
         const policies = new Map(pack.info.policies.map((p) => [p.name, p]));
         const resources = new Map<string, ReportResource>(checked.map((r) => [r.urn, r]));
+        const { findingOf, summarize, toJson, toSarif, toText } = reportModule();
+        const { splitPropertyPath } = require("../../policies/lib/findings") as typeof import("../../policies/lib/findings");
         const findings = diagnostics.map((d) => placed(
             findingOf(d, policies.get(d.policyName), resources.get(d.urn), splitPropertyPath), subject, configSources,
         ));
@@ -201,7 +208,7 @@ async function check(options: CheckOptions): Promise<number> {
             throw new UsageError(other.message);
         }
         const costs: CheckCosts = {
-            estimates: estimateCheckedStack(outputs, policyConfig?.config ?? {}, subject.config && { project: subject.project, values: subject.config }),
+            estimates: costsModule().estimateCheckedStack(outputs, policyConfig?.config ?? {}, subject.config && { project: subject.project, values: subject.config }),
             ...(other !== undefined ? { comparison: other } : {}),
         };
         const report: CheckReport = {
@@ -217,7 +224,7 @@ async function check(options: CheckOptions): Promise<number> {
         process.stdout.write(
             options.format === "json" ? `${toJson(report)}\n`
                 : options.format === "sarif" ? `${toSarif(report, CHECK_VERSION, process.cwd())}\n`
-                    : toText(report, { color: useColor(options.color, process.env, Boolean(process.stdout.isTTY)), verbose: options.verbose }),
+                    : toText(report, { color: (require("./color") as typeof import("./color")).useColor(options.color, process.env, Boolean(process.stdout.isTTY)), verbose: options.verbose }),
         );
         return summarize(report).mandatory > 0 ? EXIT.violations : EXIT.passed;
     } finally {
@@ -281,8 +288,8 @@ function programSubject(options: CheckOptions, given: string): Subject {
                 projectNumber: MOCK_PROJECT_NUMBER, stack, projectName: stackConfig.project, phase: "preview",
             };
             return {
-                checked: engineAnalyzeRequests(run.resources, shape),
-                outputs: engineStack(run.resources, shape),
+                checked: engineShape().engineAnalyzeRequests(run.resources, shape),
+                outputs: engineShape().engineStack(run.resources, shape),
                 configSources: new Map(configSources.recordedConfigSources()),
             };
         },
@@ -305,7 +312,7 @@ function exportSubject(file: string): Subject {
     const text = guard(() => fs.readFileSync(file, "utf8"), `cannot read --from-export ${file}`);
     let exported: ExportedStack;
     try {
-        exported = readStackExport(text, file);
+        exported = (require("./stack-export") as typeof import("./stack-export")).readStackExport(text, file);
     } catch (e) {
         throw new UsageError((e as Error).message);
     }
