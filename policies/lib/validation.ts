@@ -5,7 +5,7 @@
 import { ResourceValidation, ResourceValidationArgs } from "@pulumi/policy";
 import { Finding, needsKnown, reportFindings } from "./findings";
 import { PropNode, isUnknown, rootOf } from "./props";
-import { ContainerView, WorkloadKind, WorkloadView, ingressContainer, mainContainers, workloadView } from "./workload";
+import { ContainerView, WorkloadKind, WorkloadView, ingressContainer, isWorkloadType, mainContainers, workloadView } from "./workload";
 
 /** Runs `check` on resources of the given types; other types are not this policy's business. */
 export function validateTypes(
@@ -27,6 +27,10 @@ export function validateWorkloads(
     check: (view: WorkloadView, args: ResourceValidationArgs) => Finding[],
 ): ResourceValidation {
     return (args, reportViolation) => {
+        // Most resources of a stack are not workloads: no property is read for them.
+        if (!isWorkloadType(args.type)) {
+            return;
+        }
         const view = workloadView(args.type, rootOf(args.props));
         if (view && kinds.includes(view.kind)) {
             reportFindings(check(view, args), reportViolation);

@@ -137,6 +137,11 @@ const WORKLOAD_TYPES: Readonly<Record<string, { kind: WorkloadKind; generation: 
  */
 const viewsByProps = new WeakMap<object, { readonly type: string; readonly view: WorkloadView }>();
 
+/** True for the resource types workloadView reads (Cloud Run services v1 and v2, jobs, worker pools). */
+export function isWorkloadType(type: string): boolean {
+    return Object.prototype.hasOwnProperty.call(WORKLOAD_TYPES, type);
+}
+
 /** The view of a Cloud Run workload resource (`root`: its whole property bag), or undefined for any other type. */
 export function workloadView(type: string, root: PropNode): WorkloadView | undefined {
     const found = Object.prototype.hasOwnProperty.call(WORKLOAD_TYPES, type) ? WORKLOAD_TYPES[type] : undefined;
