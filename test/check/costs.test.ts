@@ -29,8 +29,8 @@ describe("npm run check: monthly cost estimate", function () {
         // 300,000,000 requests of 1 s ÷ 40 = 7,500,000 instance-s; beyond the min instance: 4,872,000 × $0.000044 = $214.368.
         fs.writeFileSync(trafficConfig, JSON.stringify({ "cloudrun-service-monthly-cost": { traffic: { backend: { requestsPerMonth: 300_000_000, meanRequestMs: 1000 } } } }));
         // The runs whose inputs are written above, started now (two at a time) in the order the tests await them; a
-        // command left out here still runs, when its test asks for it. `--stack staging` is the run check-cli.test.ts
-        // asserts on too (sharedCheck: once per test process).
+        // command left out here still runs, when its test asks for it. check-cli.test.ts asserts on `--stack staging`
+        // too: one run serves both when mocha runs the two files in one worker (sharedCheck is per process).
         for (const args of [
             ["--stack", "staging"],
             ["--stack", "staging", "--compare", cpu1],
