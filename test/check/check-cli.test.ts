@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { CheckRun, ROOT, outputSchemaErrors, runCheck } from "../helpers/check-runner";
+import { CheckRun, ROOT, outputSchemaErrors, runCheck, sharedCheck } from "../helpers/check-runner";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -35,6 +35,11 @@ function sarifErrors(log: unknown): string[] {
     return validate(log) ? [] : (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
 }
 
+/** The seed's other configuration: staging cut to 1 CPU / 512Mi. */
+function cutToOneCpu(service: any): void {
+    service.resources = { cpu: "1", memory: "512Mi" };
+}
+
 function writeJson(value: unknown): string {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-")), "config.json");
     fs.writeFileSync(file, typeof value === "string" ? value : JSON.stringify(value));
@@ -44,14 +49,51 @@ function writeJson(value: unknown): string {
 describe("npm run check (offline: program under mocks + policy pack over the analyzer protocol)", function () {
     this.timeout(120_000);
     let lowResources: string;
+    let noClickhouse: string;
+    let badMemory: string;
+    let exportCut: string;
+    let secure: string;
+    let disableFloor: string;
+    let lowerFloor: string;
 
     before(() => {
         lowResources = stagingVariant("low-resources", (s) => (s.resources = { cpu: 1, memory: "512Mi" }));
+        noClickhouse = stagingVariant("no-clickhouse", () => undefined);
+        const noClickhouseFile = path.join(ROOT, `Pulumi.${noClickhouse}.yaml`);
+        const noClickhouseDoc = parseYaml(fs.readFileSync(noClickhouseFile, "utf8"));
+        delete noClickhouseDoc.config["cloudrun-staging:secrets"].CLICKHOUSE_URL;
+        fs.writeFileSync(noClickhouseFile, toYaml(noClickhouseDoc));
+        badMemory = stagingVariant("bad-memory", (s) => (s.resources = { cpu: "2", memory: "lots" }));
+        exportCut = stagingVariant("export-cut", cutToOneCpu);
+        secure = stagingVariant("secure", () => undefined, { "other:apiToken": { secure: "v1:CIPHERTEXTdoNotPrint==" } });
+        disableFloor = writeJson({ "cloudrun-service-resource-floor": "disabled" });
+        lowerFloor = writeJson({ "cloudrun-service-resource-floor": { minCpu: 1, minMemory: "512Mi" } });
+        // The program-and-pack runs whose inputs are written above, started now (two at a time) in the order the tests
+        // await them: the tests below share these runs (sharedCheck), so each command runs once while the next ones
+        // start. A command left out here still runs, when its test asks for it.
+        for (const [args, env] of [
+            [["--stack", "staging"]],
+            [["--stack", lowResources]],
+            [["--stack", lowResources, "--verbose"]],
+            [["--stack", lowResources, "--json"]],
+            [["--stack", lowResources, "--format", "sarif"]],
+            [["--stack", lowResources], { FORCE_COLOR: "1" }],
+            [["--stack", lowResources, "--color", "never"], { FORCE_COLOR: "1" }],
+            [["--stack", lowResources, "--policy-pack-config", disableFloor, "--json"]],
+            [["--stack", lowResources, "--policy-pack-config", lowerFloor]],
+            [["--stack", "staging", "--json"]],
+            [["--stack", noClickhouse, "--json"]],
+            [["--stack", badMemory]],
+            [["--stack", exportCut, "--json"]],
+            [["--stack", secure, "--json"]],
+        ] as [string[], Record<string, string>?][]) {
+            void sharedCheck(args, env);
+        }
     });
     after(() => TEMP_STACKS.forEach((f) => fs.rmSync(f, { force: true })));
 
     it("staging passes: exit 0, a header and a summary line", async () => {
-        const run = await runCheck(["--stack", "staging"]);
+        const run = await sharedCheck(["--stack", "staging"]);
         expect(run.code, run.stderr).to.equal(0);
         expect(run.stdout).to.match(/^Stack staging \(policy pack cloud-run-guardrails@/);
         // Not even "can't run": the runtime account's email and the image's digest are traced to the stack. The one
@@ -62,7 +104,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("the cpu-1 cut reads in three lines: the config key and line that set it, the pack's fix, the doc link", async () => {
-        const [run, verbose, info] = await Promise.all([runCheck(["--stack", lowResources]), runCheck(["--stack", lowResources, "--verbose"]), analyzerInfo()]);
+        const [run, verbose, info] = await Promise.all([sharedCheck(["--stack", lowResources]), sharedCheck(["--stack", lowResources, "--verbose"]), analyzerInfo()]);
         expect(run.code, run.stderr).to.equal(1);
         const floor = info.policies.find((p) => p.name === "cloudrun-service-resource-floor")!;
         const file = `Pulumi.${lowResources}.yaml`;
@@ -82,7 +124,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("--json prints one document, valid against its schema, each diagnostic placed at its config key with the fix and the link", async () => {
-        const run = await runCheck(["--stack", lowResources, "--json"]);
+        const run = await sharedCheck(["--stack", lowResources, "--json"]);
         expect(run.code).to.equal(1);
         const doc = JSON.parse(run.stdout);
         expect(outputSchemaErrors(doc)).to.deep.equal([]);
@@ -104,8 +146,10 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("--json prints exactly one schema-valid document on exit 2 too: unknown stack, bad arguments", async () => {
-        for (const args of [["--stack", "nope", "--json"], ["--json", "--no-such-flag"], ["--format", "json", "--stack", "staging", "--policy-pack", path.join(os.tmpdir(), "no-such-pack")]]) {
-            const run = await runCheck(args);
+        const commands = [["--stack", "nope", "--json"], ["--json", "--no-such-flag"], ["--format", "json", "--stack", "staging", "--policy-pack", path.join(os.tmpdir(), "no-such-pack")]];
+        const runs = await Promise.all(commands.map((args) => runCheck(args)));
+        for (const [i, args] of commands.entries()) {
+            const run = runs[i];
             expect(run.code, args.join(" ")).to.equal(2);
             const doc = JSON.parse(run.stdout);
             expect(outputSchemaErrors(doc), args.join(" ")).to.deep.equal([]);
@@ -115,7 +159,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("--format sarif is valid SARIF 2.1.0: the pack's policies as rules, results at the stack file line", async () => {
-        const run = await runCheck(["--stack", lowResources, "--format", "sarif"]);
+        const run = await sharedCheck(["--stack", lowResources, "--format", "sarif"]);
         expect(run.code).to.equal(1);
         const log = JSON.parse(run.stdout);
         expect(sarifErrors(log)).to.deep.equal([]);
@@ -135,18 +179,18 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("colour: FORCE_COLOR turns it on without a terminal, --color never turns it off again", async () => {
-        const [forced, never] = await Promise.all([
-            runCheck(["--stack", lowResources], { FORCE_COLOR: "1" }),
-            runCheck(["--stack", lowResources, "--color", "never"], { FORCE_COLOR: "1" }),
+        const [forced, never, sometimes] = await Promise.all([
+            sharedCheck(["--stack", lowResources], { FORCE_COLOR: "1" }),
+            sharedCheck(["--stack", lowResources, "--color", "never"], { FORCE_COLOR: "1" }),
+            runCheck(["--stack", "staging", "--color", "sometimes"]),
         ]);
         expect(forced.stdout).to.include("\u001b[31m✖ mandatory");
         expect(never.stdout).to.not.include("\u001b[");
-        expect((await runCheck(["--stack", "staging", "--color", "sometimes"])).code).to.equal(2);
+        expect(sometimes.code).to.equal(2);
     });
 
     it("a policy config file that disables the floor changes the verdict", async () => {
-        const config = writeJson({ "cloudrun-service-resource-floor": "disabled" });
-        const run = await runCheck(["--stack", lowResources, "--policy-pack-config", config, "--json"]);
+        const run = await sharedCheck(["--stack", lowResources, "--policy-pack-config", disableFloor, "--json"]);
         const doc = JSON.parse(run.stdout);
         expect(doc.diagnostics.map((d: any) => d.policy)).to.not.include("cloudrun-service-resource-floor");
         expect(run.code).to.equal(doc.summary.mandatory > 0 ? 1 : 0);
@@ -154,13 +198,12 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("a policy config file that lowers the floor's thresholds also passes the cut revision", async () => {
-        const config = writeJson({ "cloudrun-service-resource-floor": { minCpu: 1, minMemory: "512Mi" } });
-        const run = await runCheck(["--stack", lowResources, "--policy-pack-config", config]);
+        const run = await sharedCheck(["--stack", lowResources, "--policy-pack-config", lowerFloor]);
         expect(run.code, run.stdout + run.stderr).to.equal(0);
     });
 
     it("in preview, the secret-mapping checks decide instead of skipping on unknowns", async () => {
-        const run = await runCheck(["--stack", "staging", "--json"]);
+        const run = await sharedCheck(["--stack", "staging", "--json"]);
         const doc = JSON.parse(run.stdout);
         const secretPolicies = ["cloudrun-secret-refs-resolve", "cloudrun-secret-accessor-grants", "cloudrun-service-required-secret-env"];
         const skipped = doc.diagnostics.filter((d: any) => secretPolicies.includes(d.policy));
@@ -168,12 +211,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("a stack missing the CLICKHOUSE_URL mapping is rejected in preview (incident 2)", async () => {
-        const stack = stagingVariant("no-clickhouse", () => undefined);
-        const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-        const doc = parseYaml(fs.readFileSync(file, "utf8"));
-        delete doc.config["cloudrun-staging:secrets"].CLICKHOUSE_URL;
-        fs.writeFileSync(file, toYaml(doc));
-        const run = await runCheck(["--stack", stack, "--json"]);
+        const run = await sharedCheck(["--stack", noClickhouse, "--json"]);
         expect(run.code).to.equal(1);
         const failed = JSON.parse(run.stdout).diagnostics.filter((d: any) => d.level === "mandatory");
         expect(failed.map((d: any) => d.policy)).to.include("cloudrun-service-required-secret-env");
@@ -181,63 +219,69 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("malformed stack config exits 2 and names the key, as the program does", async () => {
-        const stack = stagingVariant("bad-memory", (s) => (s.resources = { cpu: "2", memory: "lots" }));
-        const run = await runCheck(["--stack", stack]);
+        const run = await sharedCheck(["--stack", badMemory]);
         expect(run.code).to.equal(2);
         expect(run.stderr).to.include('cloudrun-staging:service.resources.memory: memory is not a memory quantity; use Mi or Gi, e.g. "512Mi" or "2Gi"; got "lots"');
         expect(run.stdout).to.equal("");
     });
 
     it("bad usage exits 2: no --stack, an unknown stack, unreadable or unknown policy config", async () => {
-        expect((await runCheck([])).code).to.equal(2);
-        const unknownStack = await runCheck(["--stack", "nope"]);
+        const badFloorFile = writeJson('{ "cloudrun-service-resource-floor": { "minCpu": 1e309 } }');
+        const badMemoryConfig = { "cloudrun-service-resource-floor": { minMemory: "0" } };
+        const badMemoryFile = writeJson(badMemoryConfig);
+        const tooMuchFile = writeJson({ "cloudrun-service-resource-floor": { minMemory: "64Gi" } });
+        const [noStack, unknownStack, notJson, unknownPolicy, badFloor, badMemory, tooMuch] = await Promise.all([
+            sharedCheck([]),
+            runCheck(["--stack", "nope"]),
+            runCheck(["--stack", "staging", "--policy-pack-config", writeJson("{not json")]),
+            runCheck(["--stack", "staging", "--policy-pack-config", writeJson({ "cloudrun-service-resource-flor": "disabled" })]),
+            runCheck(["--stack", "staging", "--policy-pack-config", badFloorFile]),
+            runCheck(["--stack", "staging", "--policy-pack-config", badMemoryFile]),
+            runCheck(["--stack", "staging", "--policy-pack-config", tooMuchFile]),
+        ]);
+        expect(noStack.code).to.equal(2);
         expect(unknownStack.code).to.equal(2);
         expect(unknownStack.stderr).to.include("stacks here:");
-        const notJson = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson("{not json")]);
         expect(notJson.code).to.equal(2);
         expect(notJson.stderr).to.include("is not valid JSON");
         // The engine passes an unknown policy name on; so does the check, with a warning.
-        const unknownPolicy = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson({ "cloudrun-service-resource-flor": "disabled" })]);
         expect(unknownPolicy.code).to.equal(0);
         expect(unknownPolicy.stdout).to.include("\"cloudrun-service-resource-flor\", which this pack does not have").and.to.include("did you mean \"cloudrun-service-resource-floor\"?");
         // A value that breaks its schema is an error naming the file, the policy and the key, never the default in disguise.
-        const badFloorFile = writeJson('{ "cloudrun-service-resource-floor": { "minCpu": 1e309 } }');
-        const badFloor = await runCheck(["--stack", "staging", "--policy-pack-config", badFloorFile]);
         expect(badFloor.code).to.equal(2);
         expect(badFloor.stderr).to.include(`--policy-pack-config ${badFloorFile}`);
         expect(badFloor.stderr).to.include("cloudrun-service-resource-floor.minCpu is out of range");
-        const badMemoryConfig = { "cloudrun-service-resource-floor": { minMemory: "0" } };
-        const badMemoryFile = writeJson(badMemoryConfig);
-        const badMemory = await runCheck(["--stack", "staging", "--policy-pack-config", badMemoryFile]);
         expect(badMemory.code).to.equal(2);
         // Line 1, at the value's column (the file is one line of JSON).
         expect(badMemory.stderr).to.include(`${badMemoryFile}:1:${JSON.stringify(badMemoryConfig).indexOf('"0"') + 1}: cloudrun-service-resource-floor.minMemory is not in the form its schema describes: A positive memory quantity`);
         expect(badMemory.stderr).not.to.include("pattern");
         // A value only the policy itself can refuse (above Cloud Run's maximum) fails when it runs: the file and the reason, not the pack's trace.
-        const tooMuchFile = writeJson({ "cloudrun-service-resource-floor": { minMemory: "64Gi" } });
-        const tooMuch = await runCheck(["--stack", "staging", "--policy-pack-config", tooMuchFile]);
         expect(tooMuch.code).to.equal(2);
         expect(tooMuch.stderr).to.include(`--policy-pack-config ${tooMuchFile}:1:2: invalid policy config for cloudrun-service-resource-floor: minMemory must be a memory quantity up to 32Gi`);
     });
 
     it("exits 2 with one clear line for a missing pack, a malformed export, or neither --stack nor --from-export", async () => {
-        const missingPack = await runCheck(["--stack", "staging", "--policy-pack", path.join(os.tmpdir(), "no-such-pack")]);
-        expect(missingPack.code).to.equal(2);
-        expect(missingPack.stderr.trim().split("\n")).to.have.length(1);
-        expect(missingPack.stderr).to.include("is not a policy pack: no PulumiPolicy.yaml");
-        for (const [content, says] of [
+        const malformedExports = [
             ["{not json", "is not valid JSON"],
             [JSON.stringify({ version: 2, deployment: { resources: [] } }), "only checkpoint version 3"],
             [JSON.stringify({ version: 3, deployment: {} }), "\"deployment.resources\" is missing"],
             [JSON.stringify({ version: 3, deployment: { resources: [{ type: "gcp:cloudrunv2/service:Service" }] } }), "deployment.resources[0] has no \"urn\""],
-        ]) {
-            const run = await runCheck(["--from-export", writeJson(content)]);
+        ];
+        const [missingPack, neither, ...exportRuns] = await Promise.all([
+            runCheck(["--stack", "staging", "--policy-pack", path.join(os.tmpdir(), "no-such-pack")]),
+            sharedCheck([]),
+            ...malformedExports.map(([content]) => runCheck(["--from-export", writeJson(content)])),
+        ]);
+        expect(missingPack.code).to.equal(2);
+        expect(missingPack.stderr.trim().split("\n")).to.have.length(1);
+        expect(missingPack.stderr).to.include("is not a policy pack: no PulumiPolicy.yaml");
+        for (const [i, [content, says]] of malformedExports.entries()) {
+            const run = exportRuns[i];
             expect(run.code, content).to.equal(2);
             expect(run.stderr.trim().split("\n"), content).to.have.length(1);
             expect(run.stderr, content).to.include(says);
             expect(run.stderr, content).not.to.match(/\n\s+at /);
         }
-        const neither = await runCheck([]);
         expect(neither.code).to.equal(2);
         expect(neither.stderr).to.include("give exactly one of --stack <name> (run the program) or --from-export <file>");
     });
@@ -245,38 +289,44 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     it("--cwd checks foreign programs (JavaScript and TypeScript, their own Pulumi.yaml) with the chosen pack", async () => {
         const programs = path.join(ROOT, "test", "fixtures", "programs");
         const generic = path.join(ROOT, "policies", "policy-config.generic.json");
-        const site = await runCheck(["--stack", "dev", "--cwd", path.join(programs, "js-public-site"), "--policy-pack-config", generic, "--json"]);
+        const [site, job] = await Promise.all([
+            runCheck(["--stack", "dev", "--cwd", path.join(programs, "js-public-site"), "--policy-pack-config", generic, "--json"]),
+            runCheck(["--stack", "dev", "--cwd", path.join(programs, "ts-nightly-job"), "--policy-pack", path.join(ROOT, "policies"), "--policy-pack-config", generic, "--json"]),
+        ]);
         expect(site.code, site.stderr).to.equal(1);
         const siteReport = JSON.parse(site.stdout) as { diagnostics: { policy: string; level: string }[] };
         expect(siteReport.diagnostics.filter((d) => d.level === "mandatory").map((d) => d.policy).sort())
             .to.deep.equal(["cloudrun-invoker-not-public", "cloudrun-service-identity-and-ingress"]);
-        const job = await runCheck(["--stack", "dev", "--cwd", path.join(programs, "ts-nightly-job"), "--policy-pack", path.join(ROOT, "policies"),
-            "--policy-pack-config", generic, "--json"]);
         expect(job.code, job.stderr).to.equal(0);
         const jobReport = JSON.parse(job.stdout) as { resources: { type: string }[] };
         expect(jobReport.resources.map((r) => r.type)).to.include("gcp:cloudrunv2/job:Job");
     });
 
     it("refuses what the engine refuses, accepts what it accepts: level-less unknown entries, an empty config, other runtimes, a broken pack", async () => {
-        for (const config of [{ flor: { minCpu: 3 } }, { all: { minCpu: 3 } }]) {
-            const run = await runCheck(["--stack", "staging", "--policy-pack-config", writeJson(config)]);
-            expect(run.code, JSON.stringify(config)).to.equal(2);
-            expect(run.stderr).to.include("sets properties but no enforcement level").and.to.include("invalid enforcement level \"\"");
-        }
-        expect((await runCheck(["--stack", "staging", "--policy-pack-config", writeJson("  \n")])).code).to.equal(0);
+        const levelLess = [{ flor: { minCpu: 3 } }, { all: { minCpu: 3 } }];
         const pythonProgram = fs.mkdtempSync(path.join(os.tmpdir(), "python-program-"));
         fs.writeFileSync(path.join(pythonProgram, "Pulumi.yaml"), "name: py\nruntime: python\n");
         fs.writeFileSync(path.join(pythonProgram, "Pulumi.dev.yaml"), "config: {}\n");
-        const python = await runCheck(["--stack", "dev", "--cwd", pythonProgram]);
-        expect(python.code).to.equal(2);
-        expect(python.stderr.trim().split("\n")).to.have.length(1);
-        expect(python.stderr).to.include("this check runs Node.js programs (runtime: nodejs)").and.not.to.include("cannot find the program's entry");
         const brokenPack = fs.mkdtempSync(path.join(os.tmpdir(), "broken-pack-"));
         fs.writeFileSync(path.join(brokenPack, "PulumiPolicy.yaml"), "runtime: nodejs\n");
         fs.writeFileSync(path.join(brokenPack, "package.json"), JSON.stringify({ name: "broken", main: "index.js" }));
         fs.writeFileSync(path.join(brokenPack, "index.js"), "console.error('policy pack failed to load: no rules'); process.exit(3);\n");
         fs.symlinkSync(path.join(ROOT, "policies", "node_modules"), path.join(brokenPack, "node_modules"), "dir");
-        const broken = await runCheck(["--stack", "staging", "--policy-pack", brokenPack]);
+        const [emptyConfig, python, broken, ...levelLessRuns] = await Promise.all([
+            runCheck(["--stack", "staging", "--policy-pack-config", writeJson("  \n")]),
+            runCheck(["--stack", "dev", "--cwd", pythonProgram]),
+            runCheck(["--stack", "staging", "--policy-pack", brokenPack]),
+            ...levelLess.map((config) => runCheck(["--stack", "staging", "--policy-pack-config", writeJson(config)])),
+        ]);
+        for (const [i, config] of levelLess.entries()) {
+            const run = levelLessRuns[i];
+            expect(run.code, JSON.stringify(config)).to.equal(2);
+            expect(run.stderr).to.include("sets properties but no enforcement level").and.to.include("invalid enforcement level \"\"");
+        }
+        expect(emptyConfig.code).to.equal(0);
+        expect(python.code).to.equal(2);
+        expect(python.stderr.trim().split("\n")).to.have.length(1);
+        expect(python.stderr).to.include("this check runs Node.js programs (runtime: nodejs)").and.not.to.include("cannot find the program's entry");
         expect(broken.code).to.equal(2);
         expect(broken.stderr.trim().split("\n")).to.have.length(1);
         expect(broken.stderr).to.include("exited before printing its port").and.to.include("policy pack failed to load: no rules");
@@ -291,13 +341,12 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
         const external = structuredClone(exported);
         const secret = external.deployment.resources.find((r) => String(r.urn).includes("clickhouse") && r.type === "gcp:secretmanager/secret:Secret")!;
         secret.external = true;
-        const run = await runCheck(["--from-export", writeJson(external), "--json"]);
-        expect(run.code).to.equal(1);
-        expect(JSON.parse(run.stdout).diagnostics.map((d: { policy: string }) => d.policy)).to.include("cloudrun-secret-refs-resolve");
         const encrypted = structuredClone(exported);
         const service = encrypted.deployment.resources.find((r) => r.type === "gcp:cloudrunv2/service:Service")!;
         (service.outputs as Record<string, unknown>).template = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "AAAA" };
-        const refused = await runCheck(["--from-export", writeJson(encrypted)]);
+        const [run, refused] = await Promise.all([runCheck(["--from-export", writeJson(external), "--json"]), runCheck(["--from-export", writeJson(encrypted)])]);
+        expect(run.code).to.equal(1);
+        expect(JSON.parse(run.stdout).diagnostics.map((d: { policy: string }) => d.policy)).to.include("cloudrun-secret-refs-resolve");
         expect(refused.code).to.equal(2);
         expect(refused.stderr).to.include("1 encrypted secret value(s)").and.to.include("--show-secrets");
     });
@@ -305,14 +354,17 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     it("--from-export analyzes a stack export of the applied staging stack with the same mandatory verdicts as the preview", async () => {
         const mandatoryOf = (run: CheckRun) => (JSON.parse(run.stdout) as { diagnostics: { policy: string; level: string }[] })
             .diagnostics.filter((d) => d.level === "mandatory").map((d) => d.policy).sort();
-        const cut = (s: any) => (s.resources = { cpu: "1", memory: "512Mi" });
-        for (const [label, edit] of [["staging", undefined], ["cut to 1 CPU / 512Mi", cut]] as const) {
+        // The programs run here one after the other (the SDK's mocks are process-wide); each export's check starts
+        // as soon as its export is written.
+        const runs: { label: string; fromExport: Promise<CheckRun>; preview: Promise<CheckRun> }[] = [];
+        for (const [label, edit] of [["staging", undefined], ["cut to 1 CPU / 512Mi", cutToOneCpu]] as const) {
             const config = edit ? editKey(stagingConfig(), "cloudrun-staging:service", (s) => { edit(s); return s; }) : stagingConfig();
             const applied = await runStaging({ preview: false, config });
             const file = writeJson(stackExportOf(applied, "cloudrun-staging", "staging", { project: "acme-backend-staging", region: "europe-west1" }));
-            const fromExport = await runCheck(["--from-export", file, "--json"]);
-            const stack = edit ? stagingVariant("export-cut", cut) : "staging";
-            const preview = await runCheck(["--stack", stack, "--json"]);
+            runs.push({ label, fromExport: runCheck(["--from-export", file, "--json"]), preview: sharedCheck(["--stack", edit ? exportCut : "staging", "--json"]) });
+        }
+        for (const { label, ...started } of runs) {
+            const [fromExport, preview] = await Promise.all([started.fromExport, started.preview]);
             expect(fromExport.code, `${label}: ${fromExport.stderr}`).to.equal(preview.code);
             expect(mandatoryOf(fromExport), label).to.deep.equal(mandatoryOf(preview));
             expect(JSON.parse(fromExport.stdout).resources.map((r: { type: string }) => r.type)).to.include.members(["pulumi:pulumi:Stack", "pulumi:providers:gcp"]);
@@ -320,8 +372,7 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("never prints a secure value (they become opaque placeholders)", async () => {
-        const stack = stagingVariant("secure", () => undefined, { "other:apiToken": { secure: "v1:CIPHERTEXTdoNotPrint==" } });
-        const run = await runCheck(["--stack", stack, "--json"]);
+        const run = await sharedCheck(["--stack", secure, "--json"]);
         expect(run.code).to.equal(0);
         expect(run.stdout + run.stderr).to.not.include("CIPHERTEXTdoNotPrint");
     });
