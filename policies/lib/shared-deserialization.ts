@@ -27,66 +27,55 @@ interface PolicyProxyModule {
 
 const SHARED = Symbol.for("cloud-run-guardrails.shared-deserialization");
 
+type Shareable = ((first: never, ...rest: never[]) => unknown) & { [SHARED]?: true };
+
 /**
- * Makes the server's deserializeProperties remember its result per Struct. Returns false, changing nothing, when
- * the SDK no longer has that function (a test fails then, so a slower SDK layout is noticed). Idempotent.
+ * Replaces `holder[name]` with a function that remembers the original's result per first argument (an object) for
+ * the calls `shares` allows, and passes every other call through. False, changing nothing, when the function is
+ * gone (a test fails then, so a slower SDK layout is noticed); idempotent.
  */
-export function shareDeserializedProperties(
-    deserializeModule: PolicyDeserializeModule = require("@pulumi/policy/deserialize"),
-): boolean {
-    const original = deserializeModule.deserializeProperties as DeserializeProperties & { [SHARED]?: true };
+function rememberPerObject<K extends string>(holder: Record<K, Shareable>, name: K, shares: (...args: unknown[]) => boolean): boolean {
+    const original = holder[name] as Shareable;
     if (typeof original !== "function") {
         return false;
     }
     if (original[SHARED]) {
         return true;
     }
-    const copies = new WeakMap<object, unknown>();
-    const shared: DeserializeProperties & { [SHARED]?: true } = (struct, proxySecrets) => {
-        // With proxySecrets (Remediate) each remediation may return changed properties: never shared.
-        if (proxySecrets || typeof struct !== "object" || struct === null) {
-            return original(struct, proxySecrets);
+    const results = new WeakMap<object, unknown>();
+    const call = original as (...args: unknown[]) => unknown;
+    const shared = ((...args: unknown[]) => {
+        const key = args[0];
+        if (typeof key !== "object" || key === null || !shares(...args)) {
+            return call(...args);
         }
-        let props = copies.get(struct);
-        if (props === undefined) {
-            props = original(struct, proxySecrets);
-            copies.set(struct, props);
+        let result = results.get(key);
+        if (result === undefined) {
+            result = call(...args);
+            results.set(key, result);
         }
-        return props;
-    };
+        return result;
+    }) as Shareable;
     shared[SHARED] = true;
-    deserializeModule.deserializeProperties = shared;
+    holder[name] = shared;
     return true;
+}
+
+/** Makes the server's deserializeProperties remember its result per Struct. */
+export function shareDeserializedProperties(
+    deserializeModule: PolicyDeserializeModule = require("@pulumi/policy/deserialize"),
+): boolean {
+    // With proxySecrets (Remediate) each remediation may return changed properties: never shared.
+    return rememberPerObject(deserializeModule as unknown as Record<"deserializeProperties", Shareable>, "deserializeProperties", (_struct, proxySecrets) => !proxySecrets);
 }
 
 /**
  * Makes the server's unknownCheckingProxy return one proxy per property object. The proxy keeps no state besides
  * its target (proxy.js builds each nested proxy anew on access), so two policies holding the same one see exactly
- * what two proxies would show them. Returns false, changing nothing, when the SDK no longer has the function.
+ * what two proxies would show them.
  */
 export function shareUnknownCheckingProxies(
     proxyModule: PolicyProxyModule = require("@pulumi/policy/proxy"),
 ): boolean {
-    const original = proxyModule.unknownCheckingProxy as UnknownCheckingProxy & { [SHARED]?: true };
-    if (typeof original !== "function") {
-        return false;
-    }
-    if (original[SHARED]) {
-        return true;
-    }
-    const proxies = new WeakMap<object, unknown>();
-    const shared: UnknownCheckingProxy & { [SHARED]?: true } = (props) => {
-        if (typeof props !== "object" || props === null) {
-            return original(props);
-        }
-        let proxy = proxies.get(props);
-        if (proxy === undefined) {
-            proxy = original(props);
-            proxies.set(props, proxy);
-        }
-        return proxy;
-    };
-    shared[SHARED] = true;
-    proxyModule.unknownCheckingProxy = shared;
-    return true;
+    return rememberPerObject(proxyModule as unknown as Record<"unknownCheckingProxy", Shareable>, "unknownCheckingProxy", () => true);
 }
