@@ -234,7 +234,10 @@ describe("policy pack over the analyzer protocol", function () {
 
         it("pipelined (as the offline check sends them) gives the same diagnostics, in the same order, as one call at a time", async function () {
             const { CLICKHOUSE_URL: _dropped, ...otherSecrets } = STAGING_CONTAINER.secretEnv!;
-            const stack = stagingStack({ secretEnv: otherSecrets, unknownGrantRefs: true });
+            const staging = stagingStack({ secretEnv: otherSecrets, unknownGrantRefs: true });
+            // Copies under other URNs, so the calls span more than one pipelined window.
+            const stack = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11].flatMap((copy) => staging.map((r) => (copy === 0 ? r : { ...r, urn: `${r.urn}-copy${copy}`, name: `${r.name}-copy${copy}` })));
+            expect(stack.length).to.be.greaterThan(64);
             const oneAtATime = await pack.client.analyzeAll(stack);
             expect(mandatory(oneAtATime), summarize(oneAtATime)).to.have.length.greaterThan(0);
             expect(await pack.client.analyzeAll(stack, stack, { pipelined: true })).to.deep.equal(oneAtATime);

@@ -131,6 +131,9 @@ type UnaryMethod<Req, Res> = (
     callback: (error: grpc.ServiceError | null, response: Res) => void,
 ) => grpc.ClientUnaryCall;
 
+/** Resources whose calls are in flight at once when analyzeAll is pipelined. */
+const PIPELINE_WINDOW = 32;
+
 export class PolicyPackClient {
     private readonly rpc: analyzerRpc.AnalyzerClient;
     private info?: AnalyzerInfo;
@@ -235,12 +238,17 @@ export class PolicyPackClient {
         checked: readonly AnalyzerResource[], outputs: readonly AnalyzerResource[] = checked, options: { pipelined?: boolean } = {},
     ): Promise<Diagnostic[]> {
         if (options.pipelined) {
-            // Every request goes out in the engine's order without waiting for the one before; the pack answers each
-            // on its own (no call depends on another's answer), so only the round trips between them are saved.
-            const answers = checked.map((resource) => Promise.all([this.remediate(resource), this.analyze(resource)]));
-            const stack = this.analyzeStack(outputs);
-            stack.catch(() => undefined); // awaited below; a per-resource failure may be the one reported
-            return [...(await Promise.all(answers)).flatMap(([, diagnostics]) => diagnostics), ...(await stack)];
+            // Requests go out in the engine's order, PIPELINE_WINDOW resources at a time, each without waiting for the
+            // one before; the pack answers each on its own (no call depends on another's answer), so only the round
+            // trips are saved. The window keeps a call's deadline (set when it is sent) from covering a long queue
+            // ahead of it on a large stack; AnalyzeStack gets its own once every resource is answered.
+            const perResource: Diagnostic[] = [];
+            for (let start = 0; start < checked.length; start += PIPELINE_WINDOW) {
+                const window = checked.slice(start, start + PIPELINE_WINDOW);
+                const answers = await Promise.all(window.map((resource) => Promise.all([this.remediate(resource), this.analyze(resource)])));
+                perResource.push(...answers.flatMap(([, diagnostics]) => diagnostics));
+            }
+            return [...perResource, ...(await this.analyzeStack(outputs))];
         }
         const perResource: Diagnostic[] = [];
         for (const resource of checked) {
