@@ -3,22 +3,12 @@
  * Stack, the default providers, and every resource with its inputs, outputs, id, parent, provider reference,
  * dependencies and propertyDependencies, as the engine records them after `pulumi up`, secrets shown (--show-secrets).
  */
-import { SIG_KEY, SIGNATURES } from "../../tools/analyzer";
+import { SIG_KEY, SIGNATURES, mapSecrets } from "../../tools/analyzer";
 import { RunResult } from "../../tools/program-runner";
 
 /** Secrets as `pulumi stack export --show-secrets` writes them: the signature and the value as JSON text. */
 function shownSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(shownSecrets);
-    }
-    if (typeof value === "object" && value !== null) {
-        const object = value as Record<string, unknown>;
-        if (object[SIG_KEY] === SIGNATURES.secret) {
-            return { [SIG_KEY]: SIGNATURES.secret, plaintext: JSON.stringify(object.value) };
-        }
-        return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, shownSecrets(v)]));
-    }
-    return value;
+    return mapSecrets(value, (secretObject) => ({ [SIG_KEY]: SIGNATURES.secret, plaintext: JSON.stringify(secretObject.value) }));
 }
 
 export function stackExportOf(run: RunResult, project: string, stack: string, gcp: { project: string; region: string }): unknown {

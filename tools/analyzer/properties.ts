@@ -45,6 +45,21 @@ export function secret(value: PropertyValue): PropertyMap {
     return { [SIG_KEY]: SIGNATURES.secret, value };
 }
 
+/** `value` with every secret object (arrays and objects walked) replaced by `onSecret(secret)`. */
+export function mapSecrets(value: unknown, onSecret: (secretObject: Record<string, unknown>) => unknown): unknown {
+    if (Array.isArray(value)) {
+        return value.map((item) => mapSecrets(item, onSecret));
+    }
+    if (typeof value === "object" && value !== null) {
+        const object = value as Record<string, unknown>;
+        if (object[SIG_KEY] === SIGNATURES.secret) {
+            return onSecret(object);
+        }
+        return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, mapSecrets(v, onSecret)]));
+    }
+    return value;
+}
+
 /**
  * Converts plain properties to the Struct the engine sends; an existing Struct passes through untouched. A Struct
  * made by another copy of google-protobuf (the policy pack has its own) is re-read from its bytes, exactly.

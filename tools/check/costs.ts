@@ -6,7 +6,7 @@
 import { spawn } from "child_process";
 import * as path from "path";
 import type { AnalyzerResource, PolicyPackConfig } from "../analyzer";
-import { SIG_KEY, SIGNATURES, toStruct } from "../analyzer/properties";
+import { mapSecrets, toStruct } from "../analyzer/properties";
 import {
     COST_PARTS, CostInputResource, CostOptions, CostPartName, FREE_TIER_MODES, FreeTierMode, ServiceCostEstimate, Traffic, estimateStackCosts,
     roundCents, stackConfigTraffic, totalOf,
@@ -37,17 +37,7 @@ export function costOptions(policyConfig: PolicyPackConfig, stackConfig?: StackC
 
 /** Plain values as a policy sees them: secrets unwrapped (the estimate reads numbers and names only). */
 function unwrapSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(unwrapSecrets);
-    }
-    if (typeof value === "object" && value !== null) {
-        const object = value as Record<string, unknown>;
-        if (object[SIG_KEY] === SIGNATURES.secret) {
-            return unwrapSecrets(object.value);
-        }
-        return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, unwrapSecrets(v)]));
-    }
-    return value;
+    return mapSecrets(value, (secretObject) => unwrapSecrets(secretObject.value));
 }
 
 function plainProperties(properties: AnalyzerResource["properties"]): Record<string, unknown> {

@@ -8,7 +8,7 @@
  * export is refused. Read resources (`external: true`) and resources pending deletion are left out: the engine
  * never sends them to a pack.
  */
-import { AnalyzerResource, PropertyMap, PropertyValue, ProviderResource, SIG_KEY, SIGNATURES } from "../analyzer";
+import { AnalyzerResource, PropertyMap, PropertyValue, ProviderResource, SIG_KEY, SIGNATURES, mapSecrets } from "../analyzer";
 
 /** Raised for an export that is not a version 3 deployment; the message says what is wrong and where. */
 export class StackExportError extends Error {
@@ -146,17 +146,7 @@ function countCiphertexts(value: unknown): number {
 
 /** State values as the engine marshals them: secrets kept as secrets, with their plaintext. */
 function fromState(value: unknown): PropertyValue {
-    if (Array.isArray(value)) {
-        return value.map(fromState);
-    }
-    if (typeof value === "object" && value !== null) {
-        const object = value as Record<string, unknown>;
-        if (object[SIG_KEY] === SIGNATURES.secret) {
-            return { [SIG_KEY]: SIGNATURES.secret, value: fromState(parsePlaintext(object.plaintext)) };
-        }
-        return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, fromState(v)]));
-    }
-    return value as PropertyValue;
+    return mapSecrets(value, (secretObject) => ({ [SIG_KEY]: SIGNATURES.secret, value: fromState(parsePlaintext(secretObject.plaintext)) })) as PropertyValue;
 }
 
 /** --show-secrets writes a secret's value as JSON text in "plaintext". */
