@@ -13,6 +13,15 @@ import {
 
 const POLICIES_DIR = path.resolve(__dirname, "../../policies");
 
+function isRunning(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch {
+        return false;
+    }
+}
+
 /** Every policy of the pack and the level it ships with. */
 const EXPECTED_LEVELS: Record<string, "advisory" | "mandatory"> = {
     "cloudrun-service-valid-resources": "mandatory",
@@ -95,9 +104,15 @@ describe("policy pack over the analyzer protocol", function () {
                     "AnalyzeStack(2 resources)",
                 ]);
             } finally {
-                await own.close();
+                // As the offline check closes it, about to exit: Cancel is still sent and the pack still ends.
+                await own.close({ awaitExit: false });
             }
             expect(own.client.calls[own.client.calls.length - 1]).to.equal("Cancel");
+            const deadline = Date.now() + 10_000;
+            while (isRunning(own.pid) && Date.now() < deadline) {
+                await new Promise((resolve) => setTimeout(resolve, 20));
+            }
+            expect(isRunning(own.pid), "the pack is still running 10 s after close").to.equal(false);
         });
     });
 

@@ -6,6 +6,7 @@
  * output lands on its stdout/stderr. It is real so that whatever does dial finds an engine, not a closed port.
  */
 import * as grpc from "@grpc/grpc-js";
+import { type LoopbackListener, listenOnLoopback } from "./loopback-listener";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import * as engineRpc from "@pulumi/pulumi/proto/engine_grpc_pb";
 import * as engineProto from "@pulumi/pulumi/proto/engine_pb";
@@ -33,8 +34,9 @@ const SEVERITIES: Record<engineProto.LogSeverity, LogSeverity> = {
     [engineProto.LogSeverity.ERROR]: "error",
 };
 
-/** Starts the engine service on a free loopback port. */
-export async function startFakeEngine(): Promise<FakeEngine> {
+/** Starts the engine service on `listener` (one made for the purpose, on a free loopback port, by default). */
+export async function startFakeEngine(listener?: LoopbackListener): Promise<FakeEngine> {
+    const port = listener ?? (await listenOnLoopback());
     const logs: EngineLogEntry[] = [];
     let rootUrn = "";
     const implementation: engineRpc.IEngineServer = {
@@ -60,13 +62,16 @@ export async function startFakeEngine(): Promise<FakeEngine> {
     };
     const server = new grpc.Server();
     server.addService(engineRpc.EngineService, implementation);
-    const port = await new Promise<number>((resolve, reject) =>
-        server.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
-    );
+    const connections = server.createConnectionInjector(grpc.ServerCredentials.createInsecure());
+    port.handTo((socket) => connections.injectConnection(socket));
     return {
-        address: `127.0.0.1:${port}`,
+        address: port.address,
         logs,
         // Forced: the pack is gone by the time this closes, and a graceful shutdown would wait on its idle channel.
-        close: async () => server.forceShutdown(),
+        close: async () => {
+            port.close();
+            connections.destroy();
+            server.forceShutdown();
+        },
     };
 }

@@ -14,6 +14,7 @@
  * - config.ts: `--policy-pack-config` reconciliation and validation
  * - properties.ts: plain JS → Struct as the engine marshals it (UNKNOWN, secret())
  * - engine.ts: the minimal Engine service whose address the pack receives
+ * - loopback-listener.ts: that address, listening before gRPC loads (the pack is spawned first; the service attaches later)
  * - engine-shape.ts: what the engine would send for a program's registrations (Check output, outputs, Stack and
  *   providers); imported directly, as it is only needed where a program was run
  */

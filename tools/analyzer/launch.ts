@@ -12,9 +12,10 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
-import { AnalyzerInfo, PolicyPackClient, StackContext } from "./client";
-import { PolicyConfig, PolicyPackConfig } from "./config";
-import { FakeEngine, startFakeEngine } from "./engine";
+import type { AnalyzerInfo, PolicyPackClient, StackContext } from "./client";
+import type { PolicyConfig, PolicyPackConfig } from "./config";
+import type { FakeEngine } from "./engine";
+import { listenOnLoopback } from "./loopback-listener";
 
 export interface LaunchOptions {
     /** Extra environment for the pack, on top of this process's (the engine passes its own environment on). */
@@ -27,7 +28,10 @@ export interface LaunchOptions {
     startupTimeoutMs?: number;
     /** Deadline for each RPC. Default 30 s. */
     callTimeoutMs?: number;
-    /** Called once the pack process is spawned, so a caller can start CPU-heavy work without delaying the spawn. */
+    /**
+     * Called once the pack process is spawned, before the gRPC client and the engine service load: a caller can
+     * load them (and start CPU-heavy work) without delaying the spawn.
+     */
     onSpawned?: () => void;
 }
 
@@ -48,8 +52,12 @@ export interface PolicyPackProcess {
     engine: FakeEngine;
     /** What the pack wrote after its port line, and to stderr (each capped to the last 64 KiB). */
     output(): { stdout: string; stderr: string };
-    /** Closes the client, kills the pack (SIGTERM, then SIGKILL) and stops the engine. Safe to call twice. */
-    close(): Promise<void>;
+    /**
+     * Closes the client, kills the pack (SIGTERM, then SIGKILL) and stops the engine. Safe to call twice.
+     * `awaitExit: false` (a process about to end) resolves without waiting for the pack to exit; it is killed
+     * with this process at the latest.
+     */
+    close(options?: { awaitExit?: boolean }): Promise<void>;
 }
 
 /** Packs still running, killed when this process exits or is interrupted. */
@@ -61,9 +69,9 @@ export async function launchPolicyPack(packDir: string, options: LaunchOptions =
     const dir = path.resolve(packDir);
     const runner = resolveRunner(dir);
     const stack = options.stack ?? DEFAULT_STACK;
-    const engine = await startFakeEngine();
+    const engineListener = await listenOnLoopback();
     const started = performance.now();
-    const child = spawn(process.execPath, [runner, engine.address, dir], {
+    const child = spawn(process.execPath, [runner, engineListener.address, dir], {
         cwd: dir,
         env: { ...process.env, ...stackEnv(stack), ...options.env },
         stdio: ["ignore", "pipe", "pipe"],
@@ -73,9 +81,10 @@ export async function launchPolicyPack(packDir: string, options: LaunchOptions =
     const stdout = capturedText(OUTPUT_CAP);
     const stderr = capturedText(OUTPUT_CAP);
     child.stderr!.on("data", stderr.append);
+    let engine: FakeEngine | undefined;
     let client: PolicyPackClient | undefined;
     let closed = false;
-    const close = async () => {
+    const close = async ({ awaitExit = true }: { awaitExit?: boolean } = {}) => {
         if (closed) {
             return;
         }
@@ -83,10 +92,18 @@ export async function launchPolicyPack(packDir: string, options: LaunchOptions =
         // The engine's last call; a pack that already failed cannot answer it.
         await client?.cancel().catch(() => undefined);
         client?.close();
-        await stopProcess(child);
-        await engine.close();
+        if (awaitExit) {
+            await stopProcess(child);
+        } else {
+            letGo(child);
+        }
+        await (engine ? engine.close() : engineListener.close());
     };
     try {
+        // gRPC loads only now, while the pack starts (a connection to the engine's address waits until then).
+        const { startFakeEngine } = require("./engine") as typeof import("./engine");
+        const { PolicyPackClient } = require("./client") as typeof import("./client");
+        engine = await startFakeEngine(engineListener);
         const port = await readPort(child, stdout, stderr, options.startupTimeoutMs ?? 60_000);
         const startupMs = performance.now() - started;
         client = new PolicyPackClient(`127.0.0.1:${port}`, options.callTimeoutMs);
@@ -187,6 +204,14 @@ async function stopProcess(child: ChildProcess): Promise<void> {
     const timer = setTimeout(() => child.kill("SIGKILL"), KILL_GRACE_MS);
     await exited;
     clearTimeout(timer);
+}
+
+/** Sends SIGTERM and stops holding this process open for the child; the exit hooks still kill it if it outlives us. */
+function letGo(child: ChildProcess): void {
+    child.kill("SIGTERM");
+    child.stdout?.destroy();
+    child.stderr?.destroy();
+    child.unref();
 }
 
 /** Registers the child for kill-on-exit until it ends. */

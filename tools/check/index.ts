@@ -20,7 +20,10 @@ import { Command, CommanderError, Option } from "commander";
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
-import { PolicyConfigError, PolicyPackProcess, launchPolicyPack, type AnalyzerResource } from "../analyzer";
+// Not "../analyzer": its client loads gRPC, which main.js loads (without the TypeScript hook) once the pack is spawned.
+import type { AnalyzerResource } from "../analyzer/client";
+import { PolicyConfigError, preparePolicyConfigValidation } from "../analyzer/config";
+import { launchPolicyPack, type PolicyPackProcess } from "../analyzer/launch";
 import { readStackConfig, stackArgument, stackConflicts } from "../stack-config";
 import type { CheckCosts } from "./costs";
 import type { ConfigSources } from "../../infra/config-sources";
@@ -32,7 +35,7 @@ import type { ExportedStack } from "./stack-export";
 import { policyConfigErrorText, policyConfigValueFailure, readPolicyConfig } from "./policy-config";
 
 // The pack's start-up is the check's critical path: the modules only needed once it runs (reports, costs, the engine's
-// request shapes) load after it has been spawned, on first use (main.js loads the rest before the pack starts).
+// request shapes) load after it has been spawned, on first use.
 const reportModule = () => require("./report") as typeof import("./report");
 const costsModule = () => require("./costs") as typeof import("./costs");
 const engineShape = () => require("../analyzer/engine-shape") as typeof import("../analyzer/engine-shape");
@@ -54,15 +57,20 @@ interface CheckOptions {
     verbose: boolean;
     projectDir: string;
     packDir: string;
-    /** Loads the Pulumi SDK (and Ajv) before the program runs (see main.js); by default they load on first use. */
+    /** Loads the Pulumi SDK before the program runs (see main.js); by default it loads on first use. */
     loadSdk: () => void;
+    /** Loads gRPC, the analyzer's protocol and Ajv once the pack is spawned (see main.js); by default on first use. */
+    loadAnalyzerClient: () => void;
 }
+
+/** Ways for the command's entry (main.js) to load modules itself; each defaults to loading them on first use. */
+export type CheckHooks = Partial<Pick<CheckOptions, "loadSdk" | "loadAnalyzerClient">>;
 
 /** This repository's pack: the default for --policy-pack. */
 const DEFAULT_PACK_DIR = path.resolve(__dirname, "../../policies");
 
 /** Runs the check on `argv` (the arguments after `check`); resolves to the exit code. */
-export async function main(argv: string[], hooks: { loadSdk?: () => void } = {}): Promise<number> {
+export async function main(argv: string[], hooks: CheckHooks = {}): Promise<number> {
     const program = new Command("check")
         .description("Check a Pulumi program (run under mocks, as a preview) or a stack export against a policy pack, offline.")
         .option("-s, --stack <name>", "stack whose Pulumi.<name>.yaml to check (runs the program in --cwd), or the path of a Pulumi.<name>.yaml file")
@@ -112,7 +120,8 @@ export async function main(argv: string[], hooks: { loadSdk?: () => void } = {})
             throw new UsageError("--cwd names a program to run; --from-export runs none (give one or the other)");
         }
         return await check({
-            ...opts, format, projectDir: path.resolve(opts.cwd), packDir: path.resolve(opts.policyPack), loadSdk: hooks.loadSdk ?? (() => undefined),
+            ...opts, format, projectDir: path.resolve(opts.cwd), packDir: path.resolve(opts.policyPack),
+            loadSdk: hooks.loadSdk ?? (() => undefined), loadAnalyzerClient: hooks.loadAnalyzerClient ?? (() => undefined),
         });
     } catch (e) {
         if (e instanceof UsageError) {
@@ -153,8 +162,16 @@ interface Subject {
     config?: Record<string, string>;
     /** The file the resources come from (the stack file, or the export), relative to the working directory. */
     file: string;
-    /** Resources for Analyze (as checked) and for AnalyzeStack (outputs); the config key behind each property, when recorded. */
-    resources(): Promise<{ checked: AnalyzerResource[]; outputs: AnalyzerResource[]; configSources?: ReadonlyMap<string, ConfigSources> }>;
+    /** Called once the pack is spawned: what is checked, and what the report needs to place and frame it. */
+    resources(): Promise<SubjectResources>;
+}
+
+interface SubjectResources {
+    /** For Analyze (as checked) and for AnalyzeStack (outputs). */
+    checked: AnalyzerResource[];
+    outputs: AnalyzerResource[];
+    /** The config key behind each property, when the program recorded it. */
+    configSources?: ReadonlyMap<string, ConfigSources>;
     /** Finds config keys in the stack file (programs only). */
     locator?: StackFileLocator;
     /** Not violations: e.g. another stack file that would deploy the same service, connector or range. */
@@ -175,18 +192,29 @@ async function check(options: CheckOptions): Promise<number> {
     const packLaunch = launchPolicyPack(options.packDir, {
         config: policyConfig?.config ?? {},
         stack: { project: subject.project, stack: subject.stack, dryRun: subject.dryRun, config: subject.config },
-        onSpawned: spawned,
+        onSpawned: () => {
+            options.loadAnalyzerClient();
+            spawned();
+        },
     });
     // Launch errors are reported below, after the program's own; this also ends the process on every path.
     const packOrNothing = packLaunch.catch(() => undefined);
     await Promise.race([packSpawned, packOrNothing]);
     let pack: PolicyPackProcess | undefined;
     try {
-        const { checked, outputs, configSources } = await subject.resources();
+        const subjectResources = await subject.resources();
+        const { checked, outputs } = subjectResources;
+        // The pack is usually still starting (its start-up is the critical path): meanwhile, do what does not depend
+        // on its answers (the config validator's set-up, the cost estimate, loading the report) instead of after them.
+        preparePolicyConfigValidation();
+        const estimates = costsModule().estimateCheckedStack(outputs, policyConfig?.config ?? {}, subject.config && { project: subject.project, values: subject.config });
+        const { findingOf, summarize, toJson, toSarif, toText } = reportModule();
+        const { splitPropertyPath } = require("../../policies/lib/findings") as typeof import("../../policies/lib/findings");
+        const { useColor } = require("./color") as typeof import("./color");
         pack = await packLaunch.catch((e: Error) => {
             throw new UsageError(e instanceof PolicyConfigError ? policyConfigErrorText(e, policyConfig) : launchFailure(e.message));
         });
-        const warnings = [...subject.warnings, ...pack.configWarnings.map((w) => `--policy-pack-config ${options.policyPackConfig}: ${w}`)];
+        const warnings = [...subjectResources.warnings, ...pack.configWarnings.map((w) => `--policy-pack-config ${options.policyPackConfig}: ${w}`)];
         if (options.format !== "text") {
             // The document carries them; people reading a CI log see them too.
             warnings.forEach((w) => process.stderr.write(`warning: ${w}\n`));
@@ -198,17 +226,15 @@ async function check(options: CheckOptions): Promise<number> {
         });
         const policies = new Map(pack.info.policies.map((p) => [p.name, p]));
         const resources = new Map<string, ReportResource>(checked.map((r) => [r.urn, r]));
-        const { findingOf, summarize, toJson, toSarif, toText } = reportModule();
-        const { splitPropertyPath } = require("../../policies/lib/findings") as typeof import("../../policies/lib/findings");
         const findings = diagnostics.map((d) => placed(
-            findingOf(d, policies.get(d.policyName), resources.get(d.urn), splitPropertyPath), subject, configSources,
+            findingOf(d, policies.get(d.policyName), resources.get(d.urn), splitPropertyPath), subject, subjectResources,
         ));
         const other = await comparing;
         if (other instanceof Error) {
             throw new UsageError(other.message);
         }
         const costs: CheckCosts = {
-            estimates: costsModule().estimateCheckedStack(outputs, policyConfig?.config ?? {}, subject.config && { project: subject.project, values: subject.config }),
+            estimates,
             ...(other !== undefined ? { comparison: other } : {}),
         };
         const report: CheckReport = {
@@ -224,11 +250,12 @@ async function check(options: CheckOptions): Promise<number> {
         process.stdout.write(
             options.format === "json" ? `${toJson(report)}\n`
                 : options.format === "sarif" ? `${toSarif(report, CHECK_VERSION, process.cwd())}\n`
-                    : toText(report, { color: (require("./color") as typeof import("./color")).useColor(options.color, process.env, Boolean(process.stdout.isTTY)), verbose: options.verbose }),
+                    : toText(report, { color: useColor(options.color, process.env, Boolean(process.stdout.isTTY)), verbose: options.verbose }),
         );
         return summarize(report).mandatory > 0 ? EXIT.violations : EXIT.passed;
     } finally {
-        await (pack ?? (await packOrNothing))?.close();
+        // This process ends next, and the pack with it at the latest: no need to wait for it to exit.
+        await (pack ?? (await packOrNothing))?.close({ awaitExit: false });
     }
 }
 
@@ -236,8 +263,8 @@ async function check(options: CheckOptions): Promise<number> {
 const CHECK_VERSION = (JSON.parse(fs.readFileSync(path.resolve(__dirname, "../../package.json"), "utf8")) as { version: string }).version;
 
 /** The finding with the config key, file and line behind its property, when the program recorded them. */
-function placed(finding: Finding, subject: Subject, configSources: ReadonlyMap<string, ConfigSources> | undefined): Finding {
-    if (finding.resource === undefined || configSources === undefined || subject.locator === undefined) {
+function placed(finding: Finding, subject: Subject, { configSources, locator }: SubjectResources): Finding {
+    if (finding.resource === undefined || configSources === undefined || locator === undefined) {
         return finding;
     }
     const { configKeyFor } = require("../../infra/config-sources") as typeof import("../../infra/config-sources");
@@ -245,7 +272,7 @@ function placed(finding: Finding, subject: Subject, configSources: ReadonlyMap<s
     if (configKey === undefined) {
         return finding;
     }
-    const at = subject.locator.locate(configKey);
+    const at = locator.locate(configKey);
     return at === undefined
         ? { ...finding, configKey }
         : { ...finding, configKey, file: subject.file, line: at.line, keyWritten: at.exact };
@@ -262,10 +289,10 @@ function programSubject(options: CheckOptions, given: string): Subject {
         dryRun: true,
         config: stackConfig.values,
         file: path.relative(process.cwd(), stackFile) || stackFile,
-        locator: new StackFileLocator(fs.readFileSync(stackFile, "utf8"), stackConfig.project),
-        // Clashes with the project's other stack files concern the project's own file only, not a scratch copy elsewhere.
-        warnings: path.dirname(stackFile) === path.resolve(options.projectDir) ? stackConflicts(options.projectDir, stack) : [],
         resources: async () => {
+            const locator = new StackFileLocator(fs.readFileSync(stackFile, "utf8"), stackConfig.project);
+            // Clashes with the project's other stack files concern the project's own file only, not a scratch copy elsewhere.
+            const warnings = path.dirname(stackFile) === path.resolve(options.projectDir) ? stackConflicts(options.projectDir, stack) : [];
             options.loadSdk();
             const configSources = require("../../infra/config-sources") as typeof import("../../infra/config-sources");
             configSources.clearConfigSources();
@@ -291,6 +318,8 @@ function programSubject(options: CheckOptions, given: string): Subject {
                 checked: engineShape().engineAnalyzeRequests(run.resources, shape),
                 outputs: engineShape().engineStack(run.resources, shape),
                 configSources: new Map(configSources.recordedConfigSources()),
+                locator,
+                warnings,
             };
         },
     };
@@ -321,8 +350,7 @@ function exportSubject(file: string): Subject {
         stack: exported.stack,
         dryRun: false,
         file: path.relative(process.cwd(), path.resolve(file)) || file,
-        warnings: [],
-        resources: async () => ({ checked: exported.checked, outputs: exported.outputs }),
+        resources: async () => ({ checked: exported.checked, outputs: exported.outputs, warnings: [] }),
     };
 }
 
@@ -372,7 +400,7 @@ function guard<T>(step: () => T, context?: string): T {
 }
 
 /** Runs the check as a command: exit code set, anything unforeseen reported as one line. */
-export function runAsCommand(argv: string[], hooks: { loadSdk?: () => void } = {}): void {
+export function runAsCommand(argv: string[], hooks: CheckHooks = {}): void {
     main(argv, hooks).then(
         (code) => { process.exitCode = code; },
         // Anything unforeseen still ends as one line (the first of its message), never a stack trace.

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import { Node as YamlNode, parseDocument } from "yaml";
 import { walkPath } from "./config-locations";
-import { PolicyConfigError, PolicyPackConfig, policyConfigPathText } from "../analyzer";
+import { PolicyConfigError, PolicyPackConfig, policyConfigPathText } from "../analyzer/config";
 
 /** A policy config file, read and parsed. */
 export interface PolicyConfigFile {

@@ -1,0 +1,31 @@
+/**
+ * The pack's start-up is the offline check's critical path (bench/check-wall-time.ts): the check spawns the pack
+ * before it loads gRPC, Ajv or the Pulumi SDK, which load while the pack starts (tools/check/main.js).
+ */
+import { expect } from "chai";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ROOT, runCheck } from "../helpers/check-runner";
+
+const RECORDER = path.join(ROOT, "test", "fixtures", "check-start", "record-start-order.js");
+
+describe("npm run check's start", function () {
+    it("spawns the pack before it loads gRPC, Ajv and the Pulumi SDK, and still checks the stack", async function () {
+        this.timeout(120_000);
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "check-start-"));
+        try {
+            const record = path.join(dir, "order.json");
+            const run = await runCheck(["--stack", "staging", "--format", "json"], {
+                NODE_OPTIONS: `--require ${RECORDER}`, CHECK_START_RECORD: record,
+            });
+            expect(run.code, run.stderr).to.equal(0);
+            expect(JSON.parse(run.stdout).summary.resources).to.be.greaterThan(0);
+            const order = JSON.parse(fs.readFileSync(record, "utf8")) as string[];
+            expect(order[0], order.join(", ")).to.equal("spawn pack");
+            expect(order, order.join(", ")).to.include.members(["require @grpc/grpc-js", "require ajv", "require @pulumi/pulumi"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
