@@ -53,9 +53,9 @@ export interface PolicyPackProcess {
     /** What the pack wrote after its port line, and to stderr (each capped to the last 64 KiB). */
     output(): { stdout: string; stderr: string };
     /**
-     * Closes the client, kills the pack (SIGTERM, then SIGKILL) and stops the engine. Safe to call twice.
-     * `awaitExit: false` (a process about to end) resolves without waiting for the pack to exit; it is killed
-     * with this process at the latest.
+     * Closes the client, kills the pack (SIGTERM, then SIGKILL after a grace period) and stops the engine. Safe to
+     * call twice. `awaitExit: false` (a process about to end) sends SIGTERM and resolves without waiting for the
+     * pack to exit; if it outlives this process, the exit hook SIGKILLs it then, with no grace period.
      */
     close(options?: { awaitExit?: boolean }): Promise<void>;
 }
@@ -77,10 +77,12 @@ export async function launchPolicyPack(packDir: string, options: LaunchOptions =
         stdio: ["ignore", "pipe", "pipe"],
     });
     trackUntilExit(child);
-    options.onSpawned?.();
     const stdout = capturedText(OUTPUT_CAP);
     const stderr = capturedText(OUTPUT_CAP);
     child.stderr!.on("data", stderr.append);
+    // Listening from the spawn on, so that an early exit or error is never missed; awaited below.
+    const portLine = readPort(child, stdout, stderr, options.startupTimeoutMs ?? 60_000);
+    portLine.catch(() => undefined);
     let engine: FakeEngine | undefined;
     let client: PolicyPackClient | undefined;
     let closed = false;
@@ -100,11 +102,12 @@ export async function launchPolicyPack(packDir: string, options: LaunchOptions =
         await (engine ? engine.close() : engineListener.close());
     };
     try {
+        options.onSpawned?.();
         // gRPC loads only now, while the pack starts (a connection to the engine's address waits until then).
         const { startFakeEngine } = require("./engine") as typeof import("./engine");
         const { PolicyPackClient } = require("./client") as typeof import("./client");
         engine = await startFakeEngine(engineListener);
-        const port = await readPort(child, stdout, stderr, options.startupTimeoutMs ?? 60_000);
+        const port = await portLine;
         const startupMs = performance.now() - started;
         client = new PolicyPackClient(`127.0.0.1:${port}`, options.callTimeoutMs);
         await client.waitForReady(options.callTimeoutMs ?? 30_000);

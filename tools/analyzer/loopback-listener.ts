@@ -1,5 +1,6 @@
 /**
- * A listening loopback port whose connections wait until a server takes them. The engine's address goes on the
+ * A listening loopback port whose connections wait until a server takes them (held only if one arrives before the
+ * server attaches; launch.ts attaches it within the same turn as the spawn today). The engine's address goes on the
  * pack's command line, and the offline check spawns the pack before it loads gRPC: the pack's start-up is the
  * check's critical path, so the engine service attaches to this port afterwards (engine.ts).
  */
@@ -16,7 +17,15 @@ export interface LoopbackListener {
 export async function listenOnLoopback(): Promise<LoopbackListener> {
     const waiting: net.Socket[] = [];
     let accept: ((socket: net.Socket) => void) | undefined;
-    const server = net.createServer((socket) => (accept ? accept(socket) : waiting.push(socket)));
+    const server = net.createServer((socket) => {
+        if (accept) {
+            accept(socket);
+        } else {
+            // A held connection that its peer resets must not crash this process (no server handles it yet).
+            socket.on("error", () => socket.destroy());
+            waiting.push(socket);
+        }
+    });
     await new Promise<void>((resolve, reject) => {
         server.once("error", reject);
         server.listen(0, "127.0.0.1", () => resolve());

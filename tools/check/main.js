@@ -13,8 +13,11 @@ const { runAsCommand } = require("./index.ts");
 
 function loadWithoutHook(dependencies) {
     unregister();
-    dependencies.forEach((dependency) => require(dependency));
-    unregister = tsx.register();
+    try {
+        dependencies.forEach((dependency) => require(dependency));
+    } finally {
+        unregister = tsx.register();
+    }
 }
 
 runAsCommand(process.argv.slice(2), {
