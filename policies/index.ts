@@ -2,6 +2,8 @@
  * CrossGuard pack that stops Cloud Run revisions which would fail at apply or at startup. Loads only
  * @pulumi/policy and this pack's own modules (no provider SDK), so it starts as fast as an empty pack.
  */
+// First: the SDK that @pulumi/policy loads then leaves its closure serializer unloaded until called (see the module).
+import "./lib/defer-closure-serializer";
 import { PolicyPack } from "@pulumi/policy";
 import { shareDeserializedProperties, shareUnknownCheckingProxies } from "./lib/shared-deserialization";
 import { ALL_POLICIES, PACK_NAME } from "./rules";
