@@ -3,8 +3,9 @@
  *
  * Times `npm run check -- --stack staging` (the same node command the npm script runs) against a floor measured
  * in the same run: a node process that loads @pulumi/pulumi, @pulumi/policy and the provider modules the program
- * uses, as any program loads them (bench/fixtures/check-floor.js). Runs alternate so machine drift hits both; fails
- * when median(check) / median(floor) exceeds MAX_RATIO.
+ * uses, as any program loads them (bench/fixtures/check-floor.js). Runs rotate so machine drift hits all; fails
+ * when median(check) / median(floor) exceeds MAX_RATIO. That floor includes the SDKs' closure serializer, which
+ * the check and its pack no longer load, so the ratio is not the check's overhead over what it cannot avoid.
  *
  * Information only: the same floor with the SDKs' closure serializer deferred, as the check and its pack defer it
  * (policies/lib/deferred-modules.ts). Most of the floor is that serializer (TypeScript and npm's arborist, once per

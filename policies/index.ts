@@ -1,6 +1,7 @@
 /**
  * CrossGuard pack that stops Cloud Run revisions which would fail at apply or at startup. Loads only
- * @pulumi/policy and this pack's own modules (no provider SDK), so it starts as fast as an empty pack.
+ * @pulumi/policy, Node's built-ins and this pack's own modules (no provider SDK), and leaves the SDK's closure
+ * serializer unloaded, so it starts faster than an empty pack that loads it.
  */
 // First: the SDK that @pulumi/policy loads then leaves its closure serializer unloaded until called (see the module).
 import "./lib/defer-closure-serializer";

@@ -2,12 +2,13 @@
  * @pulumi/pulumi's closure serializer, loaded only when something calls it.
  *
  * When the SDK loads, runtime/index.js copies three functions out of runtime/closure/serializeClosure.js and
- * runtime/closure/codePaths.js. Those two modules load TypeScript and npm's arborist and pacote: about 470 of the
- * pack's 870 modules, about 130 ms of its start-up, and about 250 ms of the offline check's CPU. The serializer
- * turns a JavaScript function into code for a dynamic provider or a callback function. A policy pack never does
- * that, and a program under mocks does it only if it declares one. So, before the SDK loads, each of the two
- * modules is registered as a stand-in holding the functions it exports. Calling one of them, or reading any other
- * member, loads the real module in its place.
+ * runtime/closure/codePaths.js. Those two modules load npm's arborist and pacote, and TypeScript. In the pack that
+ * is about 470 of its 870 modules and about 130 ms of its start-up (run-policy-pack has loaded TypeScript already,
+ * for ts-node); in the offline check, about 250 ms of CPU, TypeScript included. The serializer turns a JavaScript
+ * function into code for a dynamic provider or a callback function. A policy pack never does that, and a program
+ * under mocks does it only if it declares one. So, before the SDK loads, each of the two modules is registered as
+ * a stand-in holding the functions it exports. Calling one of them, or doing anything else with the module, loads
+ * the real one in its place.
  *
  * Nothing is deferred when the SDK is laid out differently: a file is missing, or it is already loaded. The list
  * of functions is checked against the installed SDK in test/policies/deferred-modules.test.ts.
@@ -44,16 +45,26 @@ export function deferModule(file: string, functionNames: readonly string[]): boo
     };
     const standIns: Exports = {};
     for (const name of functionNames) {
-        standIns[name] = function (this: unknown, ...args: unknown[]): unknown {
-            return (load()[name] as (...a: unknown[]) => unknown).apply(this, args);
+        const standInFunction = function (this: unknown, ...args: unknown[]): unknown {
+            const loaded = load()[name];
+            if (typeof loaded !== "function") {
+                throw new Error(`${file} no longer exports a function ${name}: update CLOSURE_SERIALIZER_MODULES (policies/lib/deferred-modules.ts)`);
+            }
+            return loaded.apply(this, args);
         };
+        Object.defineProperty(standInFunction, "name", { value: name });
+        standIns[name] = standInFunction;
     }
     const standIn = new Module(file);
     standIn.filename = file;
     standIn.loaded = true;
-    // TypeScript's CommonJS interop (__importStar) uses a module marked __esModule as it is.
+    // TypeScript's CommonJS interop (__importStar) uses a module marked __esModule as it is. Anything but reading a
+    // stand-in function goes to the real module (a test double replacing a function, for one, replaces the real one).
     standIn.exports = new Proxy(standIns, {
         get: (target, key) => key === "__esModule" ? true : real === undefined && Object.hasOwn(target, key) ? target[key] : load()[key],
+        set: (_target, key, value) => Reflect.set(load(), key, value),
+        defineProperty: (_target, key, descriptor) => Reflect.defineProperty(load(), key, descriptor),
+        deleteProperty: (_target, key) => Reflect.deleteProperty(load(), key),
         has: (_target, key) => key in load(),
         ownKeys: () => Reflect.ownKeys(load()),
         getOwnPropertyDescriptor: (_target, key) => {

@@ -25,8 +25,8 @@ describe("npm run check's start", function () {
             const order = JSON.parse(fs.readFileSync(record, "utf8")) as string[];
             expect(order[0], order.join(", ")).to.equal("spawn pack");
             expect(order, order.join(", ")).to.include.members(["require @grpc/grpc-js", "require ajv", "require @pulumi/pulumi"]);
-            expect(order, order.join(", ")).to.not.include.members(["require typescript"]);
-            expect(order, order.join(", ")).to.not.include.members(["require @npmcli/arborist"]);
+            expect(order, order.join(", ")).to.not.include("require typescript");
+            expect(order, order.join(", ")).to.not.include("require @npmcli/arborist");
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

@@ -95,7 +95,7 @@ describe("policy pack", function () {
         it("imports only relative modules, Node's built-ins and @pulumi/policy, never a provider SDK", function () {
             for (const file of sources) {
                 const text = fs.readFileSync(path.join(POLICIES_DIR, file), "utf8");
-                const specifiers = [...text.matchAll(/(?:from\s+|require\()\s*["']([^"']+)["']/g)].map((m) => m[1]);
+                const specifiers = [...text.matchAll(/(?:from\s+|import\s+|require\()\s*["']([^"']+)["']/g)].map((m) => m[1]);
                 for (const specifier of specifiers) {
                     const allowed = specifier.startsWith(".") || /^@pulumi\/policy(\/|$)/.test(specifier) || builtinModules.includes(specifier.replace(/^node:/, ""));
                     expect(allowed, `${file} imports ${specifier}`).to.equal(true);

@@ -3,7 +3,8 @@
 // YAML for the stack config, the check's own code); gRPC, the analyzer protocol and Ajv load once it is spawned, and
 // the Pulumi SDK before the program runs. JavaScript loads slower under the hook (tsx scans every .js file it
 // loads), so those load with the hook off. The SDK's closure serializer (TypeScript, npm's arborist) loads only
-// if the program calls it, as in the pack (policies/lib/deferred-modules.ts).
+// if the program calls it, as in the pack (policies/lib/deferred-modules.ts); a program that does (a dynamic
+// provider) then loads it under the hook, slower, but no program here does.
 for (const dependency of ["commander", "yaml"]) {
     require(dependency);
 }
