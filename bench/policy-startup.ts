@@ -6,8 +6,9 @@
  *   - the real pack (policies/, precompiled to bin/),
  *   - a no-op pack built the same way (bench/fixtures/noop-pack: one no-op policy, same @pulumi/policy), deferring
  *     the SDK's closure serializer as the real pack does (policies/lib/deferred-modules.ts),
- * interleaved so drift hits both alike, and fails when median(real) / median(no-op) exceeds MAX_RATIO: the pack's
- * own code (policies, their imports) must stay cheap next to what every pack pays.
+ * interleaved (with the informational no-op below) so drift hits all alike, and fails when median(real) /
+ * median(no-op) exceeds MAX_RATIO: the pack's own code (policies, their imports) must stay cheap next to what every
+ * pack pays.
  * Informational:
  *   - the no-op pack loading the serializer, as a pack that does not defer it does (the real pack starts faster);
  *   - a TypeScript pack importing the @pulumi/gcp root (bench/fixtures/ts-gcp-pack), which run-policy-pack
@@ -51,7 +52,7 @@ async function main(): Promise<number> {
     };
     const unlink = linkPolicyNodeModules([noop.dir, ts.dir]);
     try {
-        // Warm the file cache and V8's code cache for both before anything counts.
+        // Warm the file cache and V8's code cache for every measured pack before anything counts.
         const subjects = [real, noop, loadingNoop];
         for (const subject of subjects) {
             await startupMs(subject);

@@ -33,7 +33,7 @@ import { PropNode, asBoolean, asNumber, asString, at, isAbsent, isUnknown, pathT
 import { RESOURCE_TYPES } from "./resource-types";
 import { nameText } from "./safe-text";
 import { StackResource, cloudRunWorkloadsIn, ownOrProviderString, transitiveDependenciesOf } from "./stack-graph";
-import { ContainerView, WorkloadView, countOf, mainContainers } from "./workload";
+import { ContainerView, WorkloadView, countOf, mainContainers, scalesManually } from "./workload";
 
 /** Expected use of a workload. Services: requests; jobs: executions. Any field may be left to the next source. */
 export interface Traffic {
@@ -137,9 +137,14 @@ interface Amount {
 
 const ZERO: Amount = { cpu: 0, memory: 0, other: 0 };
 
-function part(amount: Amount, basis: string): CostPart {
+/**
+ * `floor`: the least each undecided value can be, so that `knownUsd` stays a lower bound; 0 fits a cost, a discount
+ * passes its largest possible amount (negative).
+ */
+function part(amount: Amount, basis: string, floor: Amount = ZERO): CostPart {
     const values = [amount.cpu, amount.memory, amount.other];
-    const known = values.reduce<number>((sum, v) => sum + (v ?? 0), 0);
+    const floors = [floor.cpu, floor.memory, floor.other];
+    const known = values.reduce<number>((sum, v, i) => sum + (v ?? floors[i] ?? 0), 0);
     return { usd: values.every((v) => v !== undefined) ? known : undefined, knownUsd: known, basis };
 }
 
@@ -288,8 +293,15 @@ function billingOf(view: WorkloadView, assumptions: string[], undecided: PropNod
     return defaultIdle ? "request-based" : "instance-based";
 }
 
-/** The larger of the revision's and the service's min instances (the service-level floor holds across revisions). */
+/**
+ * The larger of the revision's and the service's min instances (the service-level floor holds across revisions);
+ * with manual scaling, manualInstanceCount, which runs all month whatever the traffic.
+ */
 function minInstancesOf(view: WorkloadView, undecided: PropNode[]): Reading {
+    const manual = manualInstancesOf(view, undecided);
+    if (manual) {
+        return manual;
+    }
     const nodes = [view.templateScaling.min, view.scaling.min];
     const unknown = nodes.find(isUnknown);
     if (unknown) {
@@ -299,8 +311,18 @@ function minInstancesOf(view: WorkloadView, undecided: PropNode[]): Reading {
     return { known: true, value: Math.max(0, ...nodes.map((n) => countOf(n) ?? 0)) };
 }
 
-/** The smaller of the set maximums; Cloud Run's default when none is set. Unknown: no cap (it only caps traffic). */
+/**
+ * The smaller of the set maximums; Cloud Run's default when none is set; with manual scaling, manualInstanceCount.
+ * Unknown: no cap (it only caps traffic).
+ */
 function maxInstancesOf(view: WorkloadView, assumptions: string[]): number | undefined {
+    const manual = manualInstancesOf(view, []);
+    if (manual) {
+        if (!manual.known) {
+            assumptions.push("the instance count is not known yet: the stated traffic is not capped by it");
+        }
+        return manual.known ? manual.value : undefined;
+    }
     const nodes = [view.templateScaling.max, view.scaling.max];
     if (nodes.some(isUnknown)) {
         assumptions.push("max instances not known yet: the stated traffic is not capped by it");
@@ -308,6 +330,25 @@ function maxInstancesOf(view: WorkloadView, assumptions: string[]): number | und
     }
     const set = nodes.map((n) => countOf(n) ?? 0).filter((n) => n > 0);
     return set.length > 0 ? Math.min(...set) : DEFAULT_SERVICE_MAX_INSTANCES;
+}
+
+/**
+ * With manual scaling, the instances that run; undefined when the workload autoscales. A scaling mode not known yet
+ * leaves the count undecided only when a manual instance count is set (without one, only autoscaling can run).
+ */
+function manualInstancesOf(view: WorkloadView, undecided: PropNode[]): Reading | undefined {
+    const manual = zeroAsAbsent(view.scaling.manual);
+    const undecidedBy = (node: PropNode): Reading => {
+        undecided.push(node);
+        return { known: false, node };
+    };
+    if (isUnknown(view.scaling.mode)) {
+        return isAbsent(manual) ? undefined : undecidedBy(view.scaling.mode);
+    }
+    if (!scalesManually(view)) {
+        return undefined;
+    }
+    return isUnknown(manual) ? undecidedBy(manual) : { known: true, value: countOf(manual) ?? 0 };
 }
 
 /** Requests one instance serves at once; unset: 80, or 1 below 1 vCPU (FRACTIONAL_CPU_RULES). */
@@ -666,22 +707,45 @@ function connectorPart(use: ConnectorUse, users: ReadonlyMap<StackResource, numb
     }
 }
 
-/** The free tier as a discount: spend-based, at Tier 1 prices, capped at what is spent. */
+/** What the free tier covers for each billing mode, at Tier 1 prices. */
+function freeTierOf(billing: BillingMode): { allowance: typeof FREE_TIER.instanceBased | typeof FREE_TIER.requestBased | typeof FREE_TIER.jobs; cpuRate: number; memoryRate: number } {
+    const tier1 = CLOUD_RUN_PRICES[1];
+    switch (billing) {
+        case "request-based":
+            return { allowance: FREE_TIER.requestBased, cpuRate: tier1.requestBased.cpuActive.usd, memoryRate: tier1.requestBased.memoryActive.usd };
+        case "job":
+            return { allowance: FREE_TIER.jobs, cpuRate: tier1.jobs.cpu.usd, memoryRate: tier1.jobs.memory.usd };
+        case "instance-based":
+            return { allowance: FREE_TIER.instanceBased, cpuRate: tier1.instanceBased.cpu.usd, memoryRate: tier1.instanceBased.memory.usd };
+    }
+}
+
+const BILLING_MODES: readonly BillingMode[] = ["request-based", "instance-based", "job"];
+
+/**
+ * The free tier as a discount: spend-based, at Tier 1 prices, capped at what is spent. While the spend or the
+ * billing mode is not known, its known share counts the largest discount it can be, so "at least" stays true.
+ */
 function freeTierPart(mode: FreeTierMode, spend: { cpu: Usd; memory: Usd }, requests: number, billing: BillingMode | undefined, assumptions: string[]): CostPart {
     if (mode === "none") {
         assumptions.push("free tier not applied (one per billing account, shared with everything else it pays for)");
         return part(ZERO, "not applied");
     }
-    const tier1 = CLOUD_RUN_PRICES[1];
-    const allowance = billing === "request-based" ? FREE_TIER.requestBased : billing === "job" ? FREE_TIER.jobs : FREE_TIER.instanceBased;
-    const cpuRate = billing === "request-based" ? tier1.requestBased.cpuActive.usd : billing === "job" ? tier1.jobs.cpu.usd : tier1.instanceBased.cpu.usd;
-    const memoryRate = billing === "request-based" ? tier1.requestBased.memoryActive.usd : billing === "job" ? tier1.jobs.memory.usd : tier1.instanceBased.memory.usd;
-    const requestDiscount = -(Math.min(requests, allowance.requests) / 1e6) * tier1.requestBased.requestsPerMillion.usd;
+    const requestRate = CLOUD_RUN_PRICES[1].requestBased.requestsPerMillion.usd;
+    const requestDiscount = (b: BillingMode) => -(Math.min(requests, freeTierOf(b).allowance.requests) / 1e6) * requestRate;
     const cpuMemory = mode === "all";
+    const { allowance, cpuRate, memoryRate } = freeTierOf(billing ?? "instance-based");
+    const possible = (billing === undefined ? BILLING_MODES : [billing]).map(freeTierOf);
+    const largest = (discount: (f: ReturnType<typeof freeTierOf>) => number) => -Math.max(...possible.map(discount));
     const amount: Amount = {
         cpu: cpuMemory ? (spend.cpu === undefined ? undefined : -Math.min(spend.cpu, allowance.vcpuSeconds * cpuRate)) : 0,
         memory: cpuMemory ? (spend.memory === undefined ? undefined : -Math.min(spend.memory, allowance.gibSeconds * memoryRate)) : 0,
-        other: billing === undefined ? undefined : requestDiscount,
+        other: billing === undefined ? undefined : requestDiscount(billing),
+    };
+    const floor: Amount = {
+        cpu: largest((f) => f.allowance.vcpuSeconds * f.cpuRate),
+        memory: largest((f) => f.allowance.gibSeconds * f.memoryRate),
+        other: Math.min(...BILLING_MODES.map(requestDiscount)),
     };
     assumptions.push(cpuMemory
         ? "free tier applied in full to this workload (it is one per billing account: with other services it is shared, not repeated)"
@@ -690,7 +754,7 @@ function freeTierPart(mode: FreeTierMode, spend: { cpu: Usd; memory: Usd }, requ
         cpuMemory ? `${count(allowance.vcpuSeconds)} vCPU-s × ${rate(cpuRate)} and ${count(allowance.gibSeconds)} GiB-s × ${rate(memoryRate)} (Tier 1), at most what is spent` : undefined,
         allowance.requests > 0 ? `${count(Math.min(requests, allowance.requests))} free requests` : undefined,
     ].filter((t): t is string => t !== undefined);
-    return part(amount, basis.join("; ") || "nothing to discount");
+    return part(amount, basis.join("; ") || "nothing to discount", floor);
 }
 
 function show(value: Usd, digits: 0 | 3 = 3): string {

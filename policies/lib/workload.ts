@@ -372,6 +372,16 @@ function mapped(node: PropNode, table: Readonly<Record<string, unknown>>): PropN
 }
 
 /**
+ * True when the workload scales manually: scalingMode MANUAL, or a worker pool that does not say otherwise. It then
+ * runs exactly manualInstanceCount instances, and the revision's min and max are ignored
+ * (configuring/services/manual-scaling). Callers check an unknown scalingMode first.
+ */
+export function scalesManually(view: WorkloadView): boolean {
+    const mode = asString(view.scaling.mode);
+    return mode === "MANUAL" || (view.kind === "workerPool" && isAbsent(zeroAsAbsent(view.scaling.mode)));
+}
+
+/**
  * The service account when it is itself not known yet (an output of a resource created in the same run), not when
  * the whole template is unknown. Analyze cannot tell where such a value comes from; the stack can.
  */

@@ -23,7 +23,7 @@ import { PropNode, asNumber, asObject, asString, at, isAbsent, isUnknown, rootOf
 import { RESOURCE_TYPES } from "../lib/resource-types";
 import { nameText } from "../lib/safe-text";
 import { StackResource, cloudRunWorkloadsIn, ofType, stackResources, transitiveDependenciesOf } from "../lib/stack-graph";
-import { WorkloadView, countOf } from "../lib/workload";
+import { WorkloadView, countOf, scalesManually } from "../lib/workload";
 
 const L = CONNECTOR_LIMITS;
 const DEFAULTS = STAGING_CONNECTOR_REQUIREMENTS;
@@ -201,8 +201,7 @@ function workloadPeak(workload: StackResource, view: WorkloadView): WorkloadPeak
         const count = atOnce !== undefined && atOnce > 0 ? Math.min(atOnce, tasks) : tasks;
         return { ...base, count, text: `${count} tasks at once` };
     }
-    const manualMode = asString(mode) === "MANUAL" || (view.kind === "workerPool" && isAbsent(zeroAsAbsent(mode)));
-    if (manualMode) {
+    if (scalesManually(view)) {
         // Manual scaling runs exactly this many; revision-level min and max are ignored (configuring/services/manual-scaling).
         const manual = zeroAsAbsent(view.scaling.manual);
         if (isUnknown(manual)) {

@@ -281,6 +281,40 @@ describe("cost model: the rules", () => {
         expect(estimateLine(e)).to.match(/^api: at least \$33\.25 a month .* always-on ≥ \$21\.02 \(undecided\)/);
     });
 
+    it("manual scaling: manualInstanceCount instances run all month, whatever the revision's min and max say", () => {
+        // 5 × 2,628,000 s × (1 × $0.000018 + 1 × $0.000002) = $262.80, as five min instances would cost.
+        const manual = v2Service({ cpu: "1", memory: "1Gi", cpuIdle: false });
+        manual.properties.scaling = { scalingMode: "MANUAL", manualInstanceCount: 5 };
+        const e = estimate([manual], { defaultTraffic: { requestsPerMonth: 0 } });
+        expect(e.breakdown.alwaysOn.usd).to.be.closeTo(262.8, 1e-9);
+        const autoscaled = estimate([v2Service({ cpu: "1", memory: "1Gi", cpuIdle: false, min: 5 })], { defaultTraffic: { requestsPerMonth: 0 } });
+        expect(e.monthlyUsd).to.be.closeTo(autoscaled.monthlyUsd ?? NaN, 1e-9);
+    });
+
+    it("manual scaling not known yet: an unknown count, or an unknown mode beside a set count, leaves the always-on part undecided", () => {
+        const withScaling = (scaling: Record<string, unknown>) => {
+            const s = v2Service({ cpu: "1", memory: "1Gi", cpuIdle: false, min: 1 });
+            s.properties.scaling = scaling;
+            return estimate([s], { defaultTraffic: { requestsPerMonth: 0 } });
+        };
+        expect(withScaling({ scalingMode: "MANUAL", manualInstanceCount: UNKNOWN }).undecided).to.deep.equal(["scaling.manualInstanceCount"]);
+        expect(withScaling({ scalingMode: UNKNOWN, manualInstanceCount: 3 }).undecided).to.deep.equal(["scaling.scalingMode"]);
+        // Without a manual count, only autoscaling can run: the revision's min instance decides.
+        expect(withScaling({ scalingMode: UNKNOWN }).breakdown.alwaysOn.usd).to.be.closeTo(52.56, 1e-9);
+    });
+
+    it("with the free tier applied, \"at least\" stays a lower bound while the spend is undecided", () => {
+        // The always-on part is decided, the traffic (and so the spend the discount is capped at) is not.
+        const spec: ServiceSpec = { cpu: "1", memory: "1Gi", cpuIdle: false, min: 1 };
+        const options: CostOptions = { freeTier: "all", defaultTraffic: { requestsPerMonth: 10_000_000, meanRequestMs: 500 } };
+        const undecided = estimate([v2Service({ ...spec, concurrency: UNKNOWN as unknown as number })], options);
+        expect(undecided.monthlyUsd).to.equal(undefined);
+        for (const concurrency of [1, 10, 80, 1000]) {
+            const decided = estimate([v2Service({ ...spec, concurrency })], options).monthlyUsd ?? NaN;
+            expect(undecided.knownMonthlyUsd, `concurrency ${concurrency}`).to.be.at.most(decided);
+        }
+    });
+
     it("prices Cloud Run's defaults when limits and concurrency are unset, and says so", () => {
         const e = estimate([v2Service({ cpuIdle: true })], { defaultTraffic: { requestsPerMonth: 8_000_000, meanRequestMs: 100 } });
         expect([e.vcpu, e.memoryGiB]).to.deep.equal([1, 0.5]);
