@@ -46,8 +46,8 @@ const PROJECT_ID_RULE = "6 to 30 characters of lowercase letters, digits and hyp
 const PROJECT_ID_LENGTH = { min: 6, max: 30 } as const;
 
 /**
- * Shows a stack config value in an error: strings quoted, everything else as JSON. Safe here, unlike in the
- * pack: secure values never reach the schema as text (they are placeholders).
+ * Shows a stack config value in an error: strings quoted, everything else as JSON. Secure values never reach the
+ * schema as text (they are placeholders); plain env values are never shown (mayHoldSecret).
  */
 function show(value: unknown): string {
     if (value === undefined) {
@@ -525,8 +525,16 @@ function describeIssue(ns: string, issue: z.core.$ZodIssue): string[] {
     if (hasInput && issue.input === undefined) {
         return [`${keyName(ns, path)}: missing (${issue.message})`];
     }
-    const given = hasInput && !issue.message.includes(show(issue.input)) ? `; got ${show(issue.input)}` : "";
+    const given = hasInput && !mayHoldSecret(path) && !issue.message.includes(show(issue.input)) ? `; got ${show(issue.input)}` : "";
     return [`${keyName(ns, path)}: ${issue.message}${given}`];
+}
+
+/**
+ * Plain env values may be secrets set in clear text by mistake (a token, a URL with a password): an error names
+ * their key and what is wrong, never the value, which would land in CI logs.
+ */
+function mayHoldSecret(path: readonly string[]): boolean {
+    return path[0] === "service" && path[1] === "env";
 }
 
 function keyName(ns: string, path: string[]): string {

@@ -161,6 +161,15 @@ describe("stack config errors: fail before any resource, naming the key", () => 
         expect(message).to.include(`${NS}:service.scaling.maxInstances: maxInstances 2 must be at least minInstances 5`);
     });
 
+    it("a wrong env value is named by its key, never shown (it may be a secret set in clear text)", async () => {
+        const message = await failingRun(service((s) => ({ ...s, env: { ...s.env, API_TOKEN: ["hunter2-token"] } })));
+        expect(message).to.include(`${NS}:service.env.API_TOKEN: expected a plain string, number or boolean`);
+        expect(message).to.not.include("hunter2");
+        const long = await failingRun(service((s) => ({ ...s, env: { ...s.env, API_TOKEN: "hunter2".repeat(5000) } })));
+        expect(long).to.include(`${NS}:service.env.API_TOKEN: expected at most`);
+        expect(long).to.not.include("hunter2");
+    });
+
     it("the same variable as plain env and as a secret", async () => {
         const message = await failingRun(service((s) => ({ ...s, env: { ...s.env, REDIS_URL: "redis://cache:6379" } })));
         expect(message).to.include(`${NS}:service.env.REDIS_URL: REDIS_URL is also mapped from Secret Manager`);
