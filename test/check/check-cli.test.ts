@@ -146,7 +146,10 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
     });
 
     it("--json prints exactly one schema-valid document on exit 2 too: unknown stack, bad arguments", async () => {
-        const commands = [["--stack", "nope", "--json"], ["--json", "--no-such-flag"], ["--format", "json", "--stack", "staging", "--policy-pack", path.join(os.tmpdir(), "no-such-pack")]];
+        const commands = [
+            ["--stack", "nope", "--json"], ["--json", "--no-such-flag"], ["--format", "json", "--stack", "staging", "--policy-pack", path.join(os.tmpdir(), "no-such-pack")],
+            ["--stack", path.join(os.tmpdir(), "Pulumi.nope.yaml"), "--json"],
+        ];
         const runs = await Promise.all(commands.map((args) => runCheck(args)));
         for (const [i, args] of commands.entries()) {
             const run = runs[i];
@@ -156,6 +159,8 @@ describe("npm run check (offline: program under mocks + policy pack over the ana
             expect(doc.error.message, args.join(" ")).to.be.a("string").and.not.equal("");
             expect(run.stderr, "people still read the error on stderr").to.include(doc.error.message.split("\n")[0]);
         }
+        // The stack by its name, as a successful run reports it, also when it was given as a file.
+        expect([JSON.parse(runs[0].stdout).stack, JSON.parse(runs[3].stdout).stack]).to.deep.equal(["nope", "nope"]);
     });
 
     it("--format sarif is valid SARIF 2.1.0: the pack's policies as rules, results at the stack file line", async () => {

@@ -125,7 +125,8 @@ export async function main(argv: string[], hooks: CheckHooks = {}): Promise<numb
         });
     } catch (e) {
         if (e instanceof UsageError) {
-            writeError(format, e.message, opts.stack);
+            // The stack's name, as a successful run reports it, also when it was given as a file.
+            writeError(format, e.message, opts.stack === undefined ? undefined : stackArgument(path.resolve(opts.cwd), opts.stack).stack);
             return EXIT.usage;
         }
         throw e;
