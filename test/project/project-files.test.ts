@@ -117,16 +117,23 @@ describe("CI workflow", () => {
     it("tests, lints and checks offline on every run", () => {
         const runs = steps("test").map((s) => s.run).filter(Boolean);
         expect(runs).to.include.members(["npm ci", "npm test", "npm run lint"]);
-        expect(runs.some((r: string) => r.startsWith("npm run check -- --stack staging"))).to.equal(true);
+        const checks = runs.filter((r: string) => r.includes("npm run --silent check -- --stack staging"));
+        expect(checks, "the check runs once").to.have.length(1);
     });
 
-    it("uploads the check's SARIF to code scanning whatever the verdict, so violations annotate the pull request", () => {
+    it("uploads the check's SARIF to code scanning whatever the verdict, so violations annotate the pull request, then fails on its exit code", () => {
         const sarifStep = steps("test").findIndex((s) => String(s.run).includes("--format sarif > check.sarif"));
         const upload = steps("test").findIndex((s) => String(s.uses).startsWith("github/codeql-action/upload-sarif@"));
+        const verdict = steps("test").findIndex((s) => String(s.run).includes("exit ${{ steps.check.outputs.code }}"));
         expect(sarifStep).to.be.greaterThan(-1);
+        expect(steps("test")[sarifStep].id).to.equal("check");
+        expect(steps("test")[sarifStep].run).to.include('echo "code=$?" >> "$GITHUB_OUTPUT"');
         expect(upload).to.be.greaterThan(sarifStep);
+        expect(verdict).to.be.greaterThan(upload);
         expect(steps("test")[upload].with.sarif_file).to.equal("check.sarif");
-        expect(steps("test")[upload].if).to.include("always()");
+        // Results whatever the verdict (0 or 1), none when the check could not run (2: it would close every alert).
+        expect(steps("test")[upload].if).to.include("always()").and.include("steps.check.outputs.code == '1'").and.not.include("'2'");
+        expect(steps("test")[upload]["continue-on-error"]).to.equal(true);
         expect(workflow.jobs.test.permissions["security-events"]).to.equal("write");
     });
 
