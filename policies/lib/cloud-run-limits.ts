@@ -538,6 +538,14 @@ export const INGRESS_BY_V1_ANNOTATION: Readonly<Record<string, Ingress>> = {
 // VPC (configuring/vpc-connectors, vpc-direct-vpc)
 // ---------------------------------------------------------------------------------------------------
 
+/**
+ * minThroughput / maxThroughput count 100 Mbps per connector instance whatever the machine type: the API field
+ * docs say they refer "to the expected throughput when using an e2-micro machine type", their ranges (200-900,
+ * 300-1000 in steps of 100) are the instance ranges (2-9, 3-10) times 100, and the API derives them from the
+ * instance counts when those are set (Terraform provider 6.0 upgrade guide).
+ */
+export const CONNECTOR_THROUGHPUT_UNIT_MBPS = 100;
+
 /** Serverless VPC Access connector limits. */
 export const CONNECTOR_LIMITS = {
     nameRe: /^[a-z][-a-z0-9]{0,23}[a-z0-9]$/,
@@ -546,7 +554,7 @@ export const CONNECTOR_LIMITS = {
     maxInstances: { min: 3, max: 10 },
     minThroughput: { min: 200, max: 900 },
     maxThroughput: { min: 300, max: 1000 },
-    throughputStep: 100,
+    throughputStep: CONNECTOR_THROUGHPUT_UNIT_MBPS,
     machineTypes: ["e2-micro", "f1-micro", "e2-standard-4"] as readonly string[],
     defaultMachineType: "e2-micro",
 } as const;
@@ -570,13 +578,6 @@ export function connectorInstanceMbps(machineType: string): number | undefined {
     return range && range.max / CONNECTOR_LIMITS.maxInstances.max;
 }
 
-/**
- * minThroughput / maxThroughput count 100 Mbps per connector instance whatever the machine type: the API field
- * docs say they refer "to the expected throughput when using an e2-micro machine type", their ranges (200-900,
- * 300-1000 in steps of 100) are the instance ranges (2-9, 3-10) times 100, and the API derives them from the
- * instance counts when those are set (Terraform provider 6.0 upgrade guide).
- */
-export const CONNECTOR_THROUGHPUT_UNIT_MBPS = 100;
 
 /** A JSON-schema pattern for a connector named bare or by id (policy config such as externalConnectors). */
 export const CONNECTOR_REF_PATTERN = `^(${inner(CONNECTOR_LIMITS.nameRe)}|projects/[^/]+/locations/[^/]+/connectors/${inner(CONNECTOR_LIMITS.nameRe)})$`;

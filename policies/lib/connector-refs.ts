@@ -40,7 +40,12 @@ const connectorsByName = oncePerStack((all): ReadonlyMap<string, readonly { conn
     for (const connector of ofType(all, RESOURCE_TYPES.vpcAccessConnector)) {
         const ref = connectorResourceRef(connector);
         if (ref) {
-            byName.set(ref.name, [...(byName.get(ref.name) ?? []), { connector, ref }]);
+            const list = byName.get(ref.name);
+            if (list) {
+                list.push({ connector, ref });
+            } else {
+                byName.set(ref.name, [{ connector, ref }]);
+            }
         }
     }
     return byName;

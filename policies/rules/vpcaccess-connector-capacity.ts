@@ -282,7 +282,14 @@ export const vpcaccessConnectorCapacity: PackStackPolicy = {
         const inStack = new Map(ofType(all, RESOURCE_TYPES.vpcAccessConnector).map((c) => [c, stackConnectorSizing(c)]));
         const external = cfg.externalConnectorSizes.flatMap((entry) => externalSizing(entry) ?? []);
         const users = new Map<SizedConnector, WorkloadPeak[]>();
-        const use = (connector: SizedConnector, peak: WorkloadPeak) => users.set(connector, [...(users.get(connector) ?? []), peak]);
+        const use = (connector: SizedConnector, peak: WorkloadPeak) => {
+            const peaks = users.get(connector);
+            if (peaks) {
+                peaks.push(peak);
+            } else {
+                users.set(connector, [peak]);
+            }
+        };
 
         for (const { workload, view } of cloudRunWorkloadsIn(all)) {
             const node = view.vpcConnector;
