@@ -12,20 +12,16 @@
  * - secret-heavy(s): s services x 50 secret references to 2,500 shared secrets, 5,000 grants (about 12k resources
  *   at s = 2,000).
  *
- * @pulumi/policy deserializes the whole stack once per stack policy (server.js, analyzeStack). The real pack shares
- * one copy and one proxy per call (policies/lib/shared-deserialization.ts), but the server still builds each stack
- * policy its own resource objects (options, dependencies, closures: about 25 ms per 10k resources in process), so
- * every stack policy beyond the first costs something before any policy code runs. The bench also prints, for
- * information, the time of a no-op pack with as many stack policies as the real one sharing the same way: the part
- * of the ratio the SDK sets, and what is left to the pack's own code.
+ * @pulumi/policy's AnalyzeStack handler deserializes the stack and builds its resource objects once per stack policy
+ * (server.js). The real pack serves AnalyzeStack with one pass over its stack policies
+ * (policies/lib/one-stack-pass.ts), so it pays that once, as the no-op pack with its one stack policy does.
  *
- * Env: BENCH_STACK_SIZE (default 10000), BENCH_SECRET_SERVICES (default 2000), BENCH_STACK_RUNS (default 3).
+ * Env: BENCH_STACK_SIZE (default 10000), BENCH_SECRET_SERVICES (default 2000), BENCH_STACK_RUNS (default 5).
  */
 import * as fs from "fs";
 import * as path from "path";
 import { performance } from "perf_hooks";
 import { AnalyzerResource, PolicyPackProcess, launchPolicyPack } from "../tools/analyzer";
-import { ALL_POLICIES } from "../policies/rules";
 import { linkPolicyNodeModules, median } from "./lib";
 
 const REPO = path.resolve(__dirname, "..");
@@ -33,7 +29,7 @@ const POLICIES_DIR = path.join(REPO, "policies");
 const NOOP_DIR = path.join(__dirname, "fixtures", "noop-pack");
 const SIZE = Number(process.env.BENCH_STACK_SIZE ?? 10_000);
 const SECRET_SERVICES = Number(process.env.BENCH_SECRET_SERVICES ?? 2_000);
-const RUNS = Number(process.env.BENCH_STACK_RUNS ?? 3);
+const RUNS = Number(process.env.BENCH_STACK_RUNS ?? 5);
 
 const GOALS = {
     analyzeStackRealistic: 1.3,
@@ -176,17 +172,12 @@ interface Measurement {
     peakRssMiB: number;
 }
 
-type PackKind = "real" | "noop" | "noopSame";
-
-/** The real pack's stack policies, counted from its policy list. */
-const REAL_STACK_POLICIES = ALL_POLICIES.filter((policy) => "validateStack" in policy).length;
+type PackKind = "real" | "noop";
 
 /** Launches a pack, runs Analyze for every resource then AnalyzeStack, and reads its peak RSS. */
 async function measure(kind: PackKind, resources: readonly AnalyzerResource[]): Promise<Measurement> {
     const dir = kind === "real" ? POLICIES_DIR : NOOP_DIR;
-    // noopSame: the no-op pack with as many stack policies as the real one, sharing properties as it does.
-    const env = kind === "noopSame" ? { NOOP_STACK_POLICIES: String(REAL_STACK_POLICIES), NOOP_SHARE: "1" } : undefined;
-    const pack: PolicyPackProcess = await launchPolicyPack(dir, { env, callTimeoutMs: 900_000, startupTimeoutMs: 120_000 });
+    const pack: PolicyPackProcess = await launchPolicyPack(dir, { callTimeoutMs: 900_000, startupTimeoutMs: 120_000 });
     try {
         let started = performance.now();
         for (const resource of resources) {
@@ -208,12 +199,12 @@ function peakRssMiB(pid: number): number {
     return kib / 1024;
 }
 
-/** Medians over RUNS rotating runs of the three packs. */
+/** Medians over RUNS alternating runs of the two packs. */
 async function compare(label: string, resources: readonly AnalyzerResource[]): Promise<Record<PackKind, Measurement>> {
-    const samples: Record<PackKind, Measurement[]> = { real: [], noop: [], noopSame: [] };
-    const kinds: PackKind[] = ["real", "noop", "noopSame"];
+    const samples: Record<PackKind, Measurement[]> = { real: [], noop: [] };
+    const kinds: PackKind[] = ["real", "noop"];
     for (let run = 0; run < RUNS; run++) {
-        for (const which of [...kinds.slice(run % 3), ...kinds.slice(0, run % 3)]) {
+        for (const which of run % 2 === 0 ? kinds : [...kinds].reverse()) {
             samples[which].push(await measure(which, resources));
         }
     }
@@ -222,10 +213,10 @@ async function compare(label: string, resources: readonly AnalyzerResource[]): P
         analyzeStackMs: median(ms.map((m) => m.analyzeStackMs)),
         peakRssMiB: median(ms.map((m) => m.peakRssMiB)),
     });
-    const result = { real: summarise(samples.real), noop: summarise(samples.noop), noopSame: summarise(samples.noopSame) };
+    const result = { real: summarise(samples.real), noop: summarise(samples.noop) };
     const minMax = (ms: Measurement[]) => `${Math.min(...ms.map((m) => m.analyzeStackMs)).toFixed(0)}-${Math.max(...ms.map((m) => m.analyzeStackMs)).toFixed(0)}`;
     console.log(`${label} (${resources.length} resources, ${RUNS} runs): AnalyzeStack real ${result.real.analyzeStackMs.toFixed(0)} ms [${minMax(samples.real)}], ` +
-        `no-op ${result.noop.analyzeStackMs.toFixed(0)} ms [${minMax(samples.noop)}], no-op with ${REAL_STACK_POLICIES} sharing stack policies ${result.noopSame.analyzeStackMs.toFixed(0)} ms [${minMax(samples.noopSame)}]; Analyze all real ${result.real.analyzeMs.toFixed(0)} ms, no-op ${result.noop.analyzeMs.toFixed(0)} ms; ` +
+        `no-op ${result.noop.analyzeStackMs.toFixed(0)} ms [${minMax(samples.noop)}]; Analyze all real ${result.real.analyzeMs.toFixed(0)} ms, no-op ${result.noop.analyzeMs.toFixed(0)} ms; ` +
         `peak RSS real ${result.real.peakRssMiB.toFixed(0)} MiB, no-op ${result.noop.peakRssMiB.toFixed(0)} MiB`);
     return result;
 }
@@ -244,11 +235,6 @@ async function main(): Promise<number> {
             ["peak RSS (secret-heavy)", heavy.real.peakRssMiB / heavy.noop.peakRssMiB, GOALS.peakRss],
             [`Analyze per resource (${SIZE / 10})`, small.real.analyzeMs / small.noop.analyzeMs, GOALS.analyze],
         ];
-        const sdkShare: [string, Record<PackKind, Measurement>][] = [[`AnalyzeStack realistic ${SIZE}`, large], ["AnalyzeStack secret-heavy", heavy]];
-        for (const [label, m] of sdkShare) {
-            console.log(`${label}, information: the SDK's own ${REAL_STACK_POLICIES} stack policies ${(m.noopSame.analyzeStackMs / m.noop.analyzeStackMs).toFixed(2)}x ` +
-                `the no-op pack; this pack ${(m.real.analyzeStackMs / m.noopSame.analyzeStackMs).toFixed(2)}x those`);
-        }
         let failed = 0;
         for (const [label, ratio, goal] of ratios) {
             const ok = ratio <= goal;

@@ -5,7 +5,7 @@
  */
 // First: the SDK that @pulumi/policy loads then leaves its closure serializer unloaded until called (see the module).
 import "./lib/defer-closure-serializer";
-import { PolicyPack } from "@pulumi/policy";
+import { servePolicyPack } from "./lib/one-stack-pass";
 import { shareDeserializedProperties, shareUnknownCheckingProxies } from "./lib/shared-deserialization";
 import { ALL_POLICIES, PACK_NAME } from "./rules";
 
@@ -13,7 +13,8 @@ import { ALL_POLICIES, PACK_NAME } from "./rules";
 shareDeserializedProperties();
 shareUnknownCheckingProxies();
 
-new PolicyPack(PACK_NAME, {
+// AnalyzeStack runs the stack policies in one pass over one set of resource objects (see the module).
+servePolicyPack(PACK_NAME, {
     description: "Stops Cloud Run revisions that would fail at apply or at startup (resources, probes, secrets, identity, VPC).",
     enforcementLevel: "mandatory",
     policies: [...ALL_POLICIES],

@@ -1,8 +1,9 @@
 /**
  * One deserialized copy of each resource's properties per call, however many policies read it.
  *
- * @pulumi/policy's server (server.js) deserializes a resource's properties anew for every policy: AnalyzeStack
- * rebuilds the whole stack once per stack policy, Analyze the resource once per resource policy. Within one call
+ * @pulumi/policy's server (server.js) deserializes a resource's properties anew for every policy: Analyze the
+ * resource once per resource policy, AnalyzeStack the whole stack once per stack policy (the pack runs its stack
+ * policies in one pass, one-stack-pass.ts, so that happens when the SDK's own handler serves). Within one call
  * it reads the same protobuf Struct every time (google-protobuf keeps a message's fields as objects), so the result
  * is remembered per Struct: the second and later policies get the first copy, and the copy goes with the request.
  * The unknown-checking proxy the server wraps around that copy holds nothing but its target, so it is shared the

@@ -18,8 +18,9 @@ export interface StackResource {
  * The stack of one AnalyzeStack call as one list, shared by the call's stack policies, so that everything computed
  * from it (indexes, workload views, secret references) is computed once per call, not once per policy.
  *
- * The server builds new resource objects for each policy, but over the same property objects (one copy per call,
- * shared-deserialization.ts). A list built for an earlier policy is reused when every resource has the same
+ * In the one pass (one-stack-pass.ts) every stack policy gets the same resource objects. When the SDK's own handler
+ * serves, it builds new resource objects for each policy, but over the same property objects (one copy per call,
+ * shared-deserialization.ts). Either way, a list built for an earlier policy is reused when every resource has the same
  * property object and URN at the same place: a later call, or any other list, has other property objects and
  * gets its own. The list is found through its first resource's properties and goes with them.
  */

@@ -4,8 +4,8 @@
  * cloudrun-service-identity-and-ingress and cloudrun-service-image-digest decide every known value and leave exactly
  * these unknowns (the field itself unknown, not a whole template or container) to this stack policy, which can see
  * where they come from. At `pulumi up` those resource policies see the real values before the revision is deployed,
- * so this preview verdict is never the last word. One stack policy for both: @pulumi/policy deserializes the whole
- * stack once per stack policy.
+ * so this preview verdict is never the last word. One stack policy for both, as both ask the same question of the
+ * template's dependencies.
  *
  * What the stack proves, and what it does not: propertyDependencies are per top-level property, so `template` lists
  * every resource whose outputs went anywhere into the revision template, not which field each one fed.

@@ -87,6 +87,7 @@ interface AnalyzerService {
     analyze: Rpc;
     analyzeStack: Rpc;
     configure: Rpc;
+    configureStack: Rpc;
     getAnalyzerInfo: Rpc;
 }
 
@@ -187,6 +188,20 @@ let policyLevels: Map<string, EnforcementLevel> | undefined;
  * Schema defaults are deliberately not filled in, so the policies' own defaults are what is tested.
  */
 export async function configurePack(config: PackConfig = {}): Promise<void> {
+    await invoke(packService().configure, await configureRequest(config));
+}
+
+/** Sends the stack's tags through ConfigureStack, as the engine does before anything else. */
+export async function configureStackTags(tags: Readonly<Record<string, string>>): Promise<void> {
+    const request = new analyzerPb.AnalyzerStackConfigureRequest();
+    for (const [key, value] of Object.entries(tags)) {
+        request.getTagsMap().set(key, value);
+    }
+    await invoke(packService().configureStack, request);
+}
+
+/** The Configure request configurePack sends for `config`. */
+export async function configureRequest(config: PackConfig): Promise<AnalyzerPb.ConfigureAnalyzerRequest> {
     policyLevels ??= new Map((await analyzerInfo()).policies.map((p) => [p.name, p.enforcementLevel]));
     const request = new analyzerPb.ConfigureAnalyzerRequest();
     const map = request.getPolicyconfigMap();
@@ -198,7 +213,7 @@ export async function configurePack(config: PackConfig = {}): Promise<void> {
         policyConfig.setProperties(structPb.Struct.fromJavaScript(properties) as never);
         map.set(name, policyConfig);
     }
-    await invoke(packService().configure, request);
+    return request;
 }
 
 function resourceOptions(parent?: string): AnalyzerPb.AnalyzerResourceOptions {
@@ -297,6 +312,11 @@ export async function analyzeStack(resources: readonly TestResource[], config: C
 }
 
 async function analyzeStackOnce(resources: readonly TestResource[]): Promise<Diagnostic[]> {
+    return toDiagnostics(await invoke(packService().analyzeStack, analyzeStackRequest(resources)));
+}
+
+/** The AnalyzeStack request analyzeStack sends for `resources`. */
+export function analyzeStackRequest(resources: readonly TestResource[]): AnalyzerPb.AnalyzeStackRequest {
     const request = new analyzerPb.AnalyzeStackRequest();
     request.setResourcesList(resources.map((resource) => {
         const r = withResourceFields(new analyzerPb.AnalyzerResource(), resource);
@@ -312,7 +332,46 @@ async function analyzeStackOnce(resources: readonly TestResource[]): Promise<Dia
         }
         return r;
     }));
-    return toDiagnostics(await invoke(packService().analyzeStack, request));
+    return request;
+}
+
+export type AnalyzeStackHandler = Rpc;
+
+/** The pack's AnalyzeStack handler, as served (policies/lib/one-stack-pass.ts). */
+export function packAnalyzeStackHandler(): AnalyzeStackHandler {
+    return packService().analyzeStack;
+}
+
+/**
+ * The SDK's own AnalyzeStack handler over `policies`, for the pack as the harness serves it: how @pulumi/policy
+ * serves a pack that does not run its stack policies in one pass. It reads the config the pack's Configure stored.
+ */
+export async function sdkAnalyzeStackHandler(policies: readonly unknown[], packLevel = "mandatory"): Promise<AnalyzeStackHandler> {
+    const { name, version } = await packIdentity();
+    const server: { makeAnalyzeStackRpcFun(name: string, version: string, level: string, policies: readonly unknown[]): AnalyzeStackHandler } =
+        serverRequire("./server");
+    return server.makeAnalyzeStackRpcFun(name, version, packLevel, policies);
+}
+
+/** The pack's name and version as served (what diagnostics carry). */
+export async function packIdentity(): Promise<{ name: string; version: string }> {
+    const info = (await invoke(packService().getAnalyzerInfo, new emptyPb.Empty())) as AnalyzerPb.AnalyzerInfo;
+    return { name: info.getName(), version: info.getVersion() };
+}
+
+/** What a handler answers to `request`: the response's bytes, or the error. */
+export async function answerOf(handler: AnalyzeStackHandler, request: unknown): Promise<Buffer | Error> {
+    try {
+        const response = (await invoke(handler, request)) as { serializeBinary(): Uint8Array };
+        return Buffer.from(response.serializeBinary());
+    } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+    }
+}
+
+/** The diagnostics of an AnalyzeStack response's bytes. */
+export function diagnosticsOf(bytes: Buffer): Diagnostic[] {
+    return toDiagnostics(analyzerPb.AnalyzeResponse.deserializeBinary(bytes));
 }
 
 /** Map-typed fields: the bridge adds no `__defaults` inside them (they are not blocks). */

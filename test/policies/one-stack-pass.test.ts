@@ -1,0 +1,184 @@
+/**
+ * The pack serves AnalyzeStack with one pass over its stack policies (policies/lib/one-stack-pass.ts). These tests
+ * compare its answers with those of @pulumi/policy's own handler, which runs each stack policy over its own resource
+ * objects. Both get the same request after the same Configure, and both answers are compared byte for byte: every
+ * stack shape the other tests use, under every enforcement level and config, and synthetic policies for what the
+ * pack's policies never do.
+ */
+import { expect } from "chai";
+import type { StackValidationPolicy } from "../../policies/node_modules/@pulumi/policy";
+import { ALL_POLICIES } from "../../policies/rules";
+import { ONE_STACK_PASS, oneStackPass, storedConfig } from "../../policies/lib/one-stack-pass";
+import { at, rootOf, unknownValueError } from "../../policies/lib/props";
+import { engineResources } from "../corpus/corpus";
+import { CORPUS } from "../corpus/programs";
+import { asTestResources, damagedStack, realisticStack, secretHeavyStack } from "../helpers/generated-stacks";
+import {
+    AnalyzeStackHandler, PackConfig, TestResource, UNKNOWN, analyzeStackRequest, answerOf, configurePack, configureRequest, configureStackTags, diagnosticsOf,
+    engineShapedStack, packAnalyzeStackHandler, packIdentity, sdkAnalyzeStackHandler, stagingStack,
+} from "../helpers/policy-harness";
+
+const STACK_POLICY_NAMES = ALL_POLICIES.filter((p) => "validateStack" in p).map((p) => p.name);
+
+/** Configures the pack, then asks both handlers; returns both answers. */
+async function bothAnswers(resources: readonly TestResource[], config: PackConfig, handlers: { pass: AnalyzeStackHandler; sdk: AnalyzeStackHandler }) {
+    await configurePack(config);
+    const request = analyzeStackRequest(resources);
+    return { pass: await answerOf(handlers.pass, request), sdk: await answerOf(handlers.sdk, request) };
+}
+
+function expectSameBytes(answers: { pass: Buffer | Error; sdk: Buffer | Error }, what: string): Buffer {
+    expect(answers.sdk, `${what}: the SDK's handler`).to.be.instanceOf(Buffer);
+    expect(answers.pass, `${what}: the one pass`).to.be.instanceOf(Buffer);
+    const [pass, sdk] = [answers.pass as Buffer, answers.sdk as Buffer];
+    if (!pass.equals(sdk)) {
+        // Show the diagnostics, not bytes, when they differ.
+        expect(diagnosticsOf(pass), what).to.deep.equal(diagnosticsOf(sdk));
+        expect.fail(`${what}: same diagnostics, other bytes`);
+    }
+    return pass;
+}
+
+describe("AnalyzeStack in one pass (policies/lib/one-stack-pass.ts)", function () {
+    let handlers: { pass: AnalyzeStackHandler; sdk: AnalyzeStackHandler };
+    before(async function () {
+        handlers = { pass: packAnalyzeStackHandler(), sdk: await sdkAnalyzeStackHandler(ALL_POLICIES) };
+    });
+
+    const stacks: [string, () => TestResource[]][] = [
+        ["staging", () => stagingStack()],
+        ["staging, fresh preview", () => stagingStack({ freshPreview: true })],
+        ["staging, engine shape", () => engineShapedStack(stagingStack({ freshPreview: true }))],
+        ["realistic, 10% damaged", () => asTestResources(damagedStack(realisticStack(600, 3), 1, 0.1))],
+        ["realistic, 25% damaged", () => asTestResources(damagedStack(realisticStack(400, 5), 2, 0.25))],
+        ["secret-heavy, 15% damaged", () => asTestResources(damagedStack(secretHeavyStack(12, 3, 150), 3, 0.15))],
+    ];
+    const configs: [string, PackConfig][] = [
+        ["no config", {}],
+        ["all advisory", Object.fromEntries(STACK_POLICY_NAMES.map((p) => [p, "advisory"]))],
+        ["every other one disabled, the rest remediate", Object.fromEntries(STACK_POLICY_NAMES.map((p, i) => [p, i % 2 ? "disabled" : "remediate"]))],
+        ["the first disabled, config values", {
+            [STACK_POLICY_NAMES[0]]: "disabled",
+            "cloudrun-secret-refs-resolve": { enforcementLevel: "mandatory", externalSecrets: ["svc-1-secret-1", "projects/acme-prod/secrets/other"] },
+            "cloudrun-connector-in-stack": { externalConnectors: ["projects/acme-prod/locations/us-east1/connectors/cx-1"] },
+            "cloudrun-service-monthly-cost": { enforcementLevel: "mandatory", monthlyBudgetUsd: 1 },
+        }],
+    ];
+    for (const [label, stack] of stacks) {
+        it(`answers as the SDK's handler does, byte for byte: ${label}, under ${configs.length} configs`, async function () {
+            const resources = stack();
+            const levels = new Set<string>();
+            for (const [configLabel, config] of configs) {
+                const bytes = expectSameBytes(await bothAnswers(resources, config, handlers), `${label}, ${configLabel}`);
+                diagnosticsOf(bytes).forEach((d) => levels.add(`${d.enforcementLevel}${d.cantRun ? " can't run" : ""}`));
+            }
+            // The comparison must have something to compare: violations at both levels across the configs.
+            expect([...levels], "levels seen").to.include.members(["mandatory", "advisory"]);
+        });
+    }
+
+    it("answers as the SDK's handler does for every program of the corpus, applied and in preview", async function () {
+        let diagnostics = 0;
+        for (const fixture of CORPUS) {
+            for (const mode of ["applied", "preview"] as const) {
+                const bytes = expectSameBytes(await bothAnswers(engineResources(fixture, mode), {}, handlers), `${fixture.title} (${mode})`);
+                diagnostics += diagnosticsOf(bytes).length;
+            }
+        }
+        expect(diagnostics).to.be.greaterThan(0);
+    });
+
+    it("fails, as the SDK's handler does, on a config value a policy cannot use, and names the policy", async function () {
+        const answers = await bothAnswers(stagingStack(), { "cloudrun-secret-refs-resolve": { externalSecrets: "not-a-list" } }, handlers);
+        expect(answers.sdk).to.be.instanceOf(Error);
+        expect(answers.pass).to.be.instanceOf(Error);
+        expect((answers.pass as Error).message).to.include("policy 'cloudrun-secret-refs-resolve' failed").and.include("externalSecrets must be an array");
+    });
+
+    it("builds the stack's resource objects once per call, not once per stack policy", async function () {
+        expect(STACK_POLICY_NAMES.length).to.be.greaterThan(1);
+        await configurePack({});
+        const resources = stagingStack();
+        const request = analyzeStackRequest(resources);
+        const built = async (handler: AnalyzeStackHandler) => {
+            const reads = countPropertyReads(request);
+            await answerOf(handler, request);
+            return reads.stop();
+        };
+        expect(await built(handlers.pass)).to.equal(resources.length);
+        expect(await built(handlers.sdk)).to.equal(resources.length * STACK_POLICY_NAMES.length);
+    });
+});
+
+/** Counts the server's reads of each stack resource's properties (it reads them once per resource object it builds). */
+function countPropertyReads(request: ReturnType<typeof analyzeStackRequest>): { stop(): number } {
+    let reads = 0;
+    const restore = request.getResourcesList().map((resource) => {
+        const own = Object.getOwnPropertyDescriptor(resource, "getProperties");
+        const read = resource.getProperties.bind(resource);
+        resource.getProperties = () => (reads++, read());
+        return () => (own ? Object.defineProperty(resource, "getProperties", own) : delete (resource as Partial<typeof resource>).getProperties);
+    });
+    return { stop: () => (restore.forEach((undo) => undo()), reads) };
+}
+
+describe("the one pass, on what the pack's policies never do", function () {
+    const resources = () => stagingStack();
+    const urn = () => resources()[0].urn ?? "";
+    const notKnown = () => unknownValueError(at(rootOf({ template: { serviceAccount: UNKNOWN.string } }), "template", "serviceAccount"));
+    // Named violations, empty messages, async checks, no level or severity, an unknown after a violation, config.
+    const synthetic: StackValidationPolicy[] = [
+        { name: "t-plain", description: "Plain.", enforcementLevel: "mandatory", severity: "low", validateStack: (_a, report) => { report("one", urn()); report(""); } },
+        {
+            name: "t-named", description: "Named.", enforcementLevel: "advisory", severity: "medium",
+            validateStack: (_a, report) => {
+                (report as unknown as (v: object) => void)({ message: "named", urn: urn(), severity: "high" });
+                (report as unknown as (v: object) => void)({ description: "other description", enforcementLevel: "mandatory" });
+            },
+        },
+        { name: "t-async", description: "Async.", severity: "medium", validateStack: async (_a, report) => { await Promise.resolve(); report("later"); } },
+        { name: "t-unknown", description: "Unknown.", enforcementLevel: "mandatory", severity: "critical", validateStack: (_a, report) => { report("before"); throw notKnown(); } },
+        { name: "t-config", description: "Config.", enforcementLevel: "advisory", validateStack: (args, report) => report(`config ${JSON.stringify(args.getConfig())}`) },
+        { name: "t-stack", description: "Stack.", enforcementLevel: "advisory", validateStack: (args, report) => report(`${args.resources.length} resources, ${args.stackTags.size} tags`) },
+    ];
+    const configs: [string, PackConfig][] = [
+        ["no config", {}],
+        ["levels", { "t-plain": "advisory", "t-named": "remediate", "t-async": "mandatory", "t-unknown": "disabled", "t-config": { limit: 3, names: ["a"] } }],
+        ["all disabled but one", { "t-plain": "disabled", "t-named": "disabled", "t-async": "disabled", "t-unknown": "disabled", "t-config": "disabled", "t-stack": "remediate" }],
+    ];
+    for (const packLevel of ["mandatory", "advisory"] as const) {
+        it(`answers as the SDK's handler does, byte for byte (pack level ${packLevel})`, async function () {
+            const identity = await packIdentity();
+            await configureStackTags({ team: "platform", "pulumi:project": "cloudrun-staging" });
+            let stored = storedConfig(await configureRequest({}));
+            const pass = await sdkAnalyzeStackHandler([oneStackPass({ ...identity, level: packLevel }, synthetic, () => stored)], packLevel);
+            const sdk = await sdkAnalyzeStackHandler(synthetic, packLevel);
+            let compared = 0;
+            try {
+                for (const [label, config] of configs) {
+                    stored = storedConfig(await configureRequest(config));
+                    const bytes = expectSameBytes(await bothAnswers(resources(), config, { pass, sdk }), label);
+                    compared += diagnosticsOf(bytes).length;
+                }
+            } finally {
+                await configureStackTags({});
+            }
+            expect(compared).to.be.at.least(15);
+        });
+    }
+
+    it("fails with the policy's name when a policy throws, and when one says it does not apply", async function () {
+        const identity = { ...(await packIdentity()), level: "mandatory" as const };
+        const failing = (validateStack: StackValidationPolicy["validateStack"]): StackValidationPolicy => ({ name: "t-fails", description: "Fails.", validateStack });
+        await configurePack({});
+        for (const [policy, says] of [
+            [failing(() => { throw new TypeError("boom"); }), "TypeError: boom"],
+            [failing((args) => args.notApplicable("no services")), "cannot answer \"not applicable\""],
+        ] as const) {
+            const handler = await sdkAnalyzeStackHandler([oneStackPass(identity, [policy], () => ({}))]);
+            const answer = await answerOf(handler, analyzeStackRequest(resources()));
+            expect(answer).to.be.instanceOf(Error);
+            expect((answer as Error).message).to.include(`policy '${ONE_STACK_PASS}'`).and.include("policy 't-fails' failed").and.include(says);
+        }
+    });
+});
