@@ -25,8 +25,14 @@ export interface StackResource {
  * gets its own. The list is found through its first resource's properties and goes with them.
  */
 const stacksByFirstProps = new WeakMap<object, readonly StackResource[]>();
+/** In the one pass every stack policy gets the very same list: found without comparing. */
+const stacksByList = new WeakMap<readonly PolicyResource[], readonly StackResource[]>();
 
 export function stackResources(resources: readonly PolicyResource[]): readonly StackResource[] {
+    const same = stacksByList.get(resources);
+    if (same) {
+        return same;
+    }
     const key = resources.length > 0 ? unwrapProxy(resources[0].props) : undefined;
     const shareable = typeof key === "object" && key !== null;
     const earlier = shareable ? stacksByFirstProps.get(key) : undefined;
@@ -34,12 +40,14 @@ export function stackResources(resources: readonly PolicyResource[]): readonly S
         // The same proxy (shared-deserialization.ts) is the same property object; otherwise compare what it wraps.
         earlier.every((r, i) => r.resource.urn === resources[i].urn &&
             (r.resource.props === resources[i].props || r.root.value === unwrapProxy(resources[i].props)))) {
+        stacksByList.set(resources, earlier);
         return earlier;
     }
     const all = resources.map((resource) => ({ resource, root: rootOf(resource.props) }));
     if (shareable) {
         stacksByFirstProps.set(key, all);
     }
+    stacksByList.set(resources, all);
     return all;
 }
 
