@@ -12,20 +12,22 @@
  * - each violation under the policy's name, level and severity, its message led by the policy's description;
  * - UnknownValueError (a value not known yet) becomes the SDK's "can't run ... during preview" advisory for the
  *   policy, and the next policy runs.
- * Configure is observed, not changed: the pass reads the config the SDK accepted. GetAnalyzerInfo (every stack
- * policy still listed as one), Configure, Analyze and Remediate stay the SDK's.
+ * Configure is observed: the pass reads the config the SDK accepted, and Configure fails when that config names
+ * the pass itself (its level would switch every stack policy off). GetAnalyzerInfo (every stack policy still
+ * listed as one), Configure, Analyze and Remediate stay the SDK's.
  *
  * The policies share the resource objects the SDK built once. This pack's policies only read them.
  * test/policies/one-stack-pass.test.ts compares the two handlers' responses byte for byte.
  *
- * The SDK's handler stays in place when the SDK no longer exports what this needs, or when a stack policy is typed.
+ * The SDK serves the pack as it would without this module when the SDK no longer exports what this needs, or when
+ * a stack policy is typed.
  * A typed policy's validateStack carries a resource type, and the SDK answers "not applicable" for it when the
  * stack has no resource of that type. A pass cannot answer that for another policy.
  */
 import { EnforcementLevel, PolicyPack, PolicyPackArgs, ReportViolation, Severity, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { createRequire } from "module";
 
-/** The name the SDK knows the pass by: in its own error prefix, and the key of its own (never configured) level. */
+/** The name the SDK knows the pass by: in its own error prefix, and the key of its level (Configure may not set it). */
 export const ONE_STACK_PASS = "cloud-run-guardrails-stack-pass";
 
 // The SDK modules' exports used here are @internal in their .d.ts files, so they are typed here.
@@ -42,13 +44,45 @@ interface ConfigureRequest {
     getPolicyconfigMap(): { entries(): Iterable<[string, { getEnforcementlevel(): number; getProperties(): { toJavaScript(): Record<string, unknown> } }]> };
 }
 
-/** The SDK's own modules, the ones its server uses. */
-const sdkRequire = createRequire(require.resolve("@pulumi/policy/server"));
-const policyServer: PolicyServerModule = sdkRequire("./server");
-const convertEnforcementLevel: (level: number) => EnforcementLevel = sdkRequire("./protoutil").convertEnforcementLevel;
-const UnknownValueError: new (...args: never[]) => Error = sdkRequire("./proxy").UnknownValueError;
-const grpcServer: { prototype: { addService(this: unknown, service: unknown, implementation: AnalyzerImplementation): void } } =
-    sdkRequire("@grpc/grpc-js").Server;
+interface GrpcServerPrototype {
+    addService(this: unknown, service: unknown, implementation: AnalyzerImplementation): void;
+}
+
+/** What the pass uses of the SDK, from the modules its server uses. */
+interface SdkParts {
+    readonly server: PolicyServerModule;
+    readonly convertEnforcementLevel: (level: number) => EnforcementLevel;
+    readonly UnknownValueError: new (...args: never[]) => Error;
+    readonly grpcServer: GrpcServerPrototype;
+}
+
+function loadSdkParts(): SdkParts | undefined {
+    try {
+        const sdkRequire = createRequire(require.resolve("@pulumi/policy/server"));
+        const parts: Partial<SdkParts> = {
+            server: sdkRequire("./server"),
+            convertEnforcementLevel: sdkRequire("./protoutil").convertEnforcementLevel,
+            UnknownValueError: sdkRequire("./proxy").UnknownValueError,
+            grpcServer: sdkRequire("@grpc/grpc-js").Server?.prototype,
+        };
+        const complete = typeof parts.server?.serve === "function" && typeof parts.server.makeAnalyzeStackRpcFun === "function" &&
+            typeof parts.convertEnforcementLevel === "function" && typeof parts.UnknownValueError === "function" &&
+            typeof parts.grpcServer?.addService === "function";
+        return complete ? parts as SdkParts : undefined;
+    } catch {
+        return undefined;
+    }
+}
+
+/** Undefined when the SDK is laid out otherwise: the pack is then served as the SDK serves any pack. */
+export const SDK_PARTS = loadSdkParts();
+
+function sdkParts(): SdkParts {
+    if (SDK_PARTS === undefined) {
+        throw new Error("@pulumi/policy no longer exports what policies/lib/one-stack-pass.ts uses");
+    }
+    return SDK_PARTS;
+}
 
 /** The pack as the SDK names it in diagnostics and messages. */
 export interface PackIdentity {
@@ -65,7 +99,7 @@ export type StoredConfig = Readonly<Record<string, Readonly<Record<string, unkno
 export function storedConfig(request: unknown): StoredConfig {
     const config: Record<string, Record<string, unknown> & { enforcementLevel: EnforcementLevel }> = {};
     for (const [name, entry] of (request as ConfigureRequest).getPolicyconfigMap().entries()) {
-        config[name] = { ...entry.getProperties().toJavaScript(), enforcementLevel: convertEnforcementLevel(entry.getEnforcementlevel()) };
+        config[name] = { ...entry.getProperties().toJavaScript(), enforcementLevel: sdkParts().convertEnforcementLevel(entry.getEnforcementlevel()) };
     }
     return config;
 }
@@ -98,9 +132,9 @@ const isTyped = (policy: StackValidationPolicy) => {
 export function oneStackPass(pack: PackIdentity, policies: readonly StackValidationPolicy[], config: () => StoredConfig): StackValidationPolicy {
     return {
         name: ONE_STACK_PASS,
-        description: `Runs the stack policies of ${pack.name} in one pass (policies/lib/one-stack-pass.ts).`,
+        // Empty, and no severity: the SDK would give the pass's to a violation of a policy that has none.
+        description: "",
         enforcementLevel: "mandatory",
-        // No severity: the SDK would give it to a violation of a policy that has none.
         validateStack: async (args, reportViolation) => {
             const report = reportViolation as unknown as Report;
             for (const policy of policies) {
@@ -149,7 +183,7 @@ async function runStackPolicy(pack: PackIdentity, policy: StackValidationPolicy,
     try {
         await policy.validateStack(policyArgs, reportViolation);
     } catch (error) {
-        if (!(error instanceof UnknownValueError)) {
+        if (!(error instanceof sdkParts().UnknownValueError)) {
             // The SDK names the pass in its error; this names the policy that failed.
             throw new Error(`policy '${name}' failed: ${error instanceof Error ? error.stack : String(error)}`, { cause: error });
         }
@@ -167,30 +201,45 @@ async function runStackPolicy(pack: PackIdentity, policy: StackValidationPolicy,
  * The SDK's analyzer implementation with AnalyzeStack served by the one pass and Configure observed; the
  * implementation itself when the pass cannot serve (see the module comment).
  */
-export function withOneStackPass(implementation: AnalyzerImplementation, pack: PackIdentity, policies: readonly unknown[]): AnalyzerImplementation {
+export function withOneStackPass(implementation: AnalyzerImplementation, pack: PackIdentity, policies: readonly unknown[] = []): AnalyzerImplementation {
     const stackPolicies = policies.filter(isStackPolicy);
     const { configure, analyzeStack } = implementation;
-    if (typeof configure !== "function" || typeof analyzeStack !== "function" || typeof policyServer.makeAnalyzeStackRpcFun !== "function" ||
+    if (SDK_PARTS === undefined || typeof configure !== "function" || typeof analyzeStack !== "function" ||
         stackPolicies.length === 0 || stackPolicies.some(isTyped)) {
         return implementation;
     }
     let config: StoredConfig = {};
     return {
         ...implementation,
-        configure: (call, callback) => configure(call, (error, response) => {
-            if (!error) {
-                try {
-                    config = storedConfig(call.request);
-                } catch (observed) {
-                    // The SDK accepted what this cannot read: fail Configure rather than check with other levels.
-                    callback(observed instanceof Error ? observed : new Error(String(observed)));
+        configure: (call, callback) => {
+            const next = readConfig(call.request);
+            if (!(next instanceof Error) && ONE_STACK_PASS in next) {
+                callback(new Error(`the policy config names ${ONE_STACK_PASS}, the name ${pack.name} runs its stack policies under ` +
+                    "(policies/lib/one-stack-pass.ts): configure each stack policy by its own name"));
+                return;
+            }
+            return configure(call, (error, response) => {
+                if (!error && next instanceof Error) {
+                    // The SDK accepted what the pass cannot read: fail rather than run the stack policies with other levels.
+                    callback(new Error(`${pack.name}: the stack policies cannot read the policy config the SDK accepted: ${next.message}`));
                     return;
                 }
-            }
-            callback(error, response);
-        }),
-        analyzeStack: policyServer.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.level, [oneStackPass(pack, stackPolicies, () => config)]),
+                if (!error) {
+                    config = next as StoredConfig;
+                }
+                callback(error, response);
+            });
+        },
+        analyzeStack: SDK_PARTS.server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.level, [oneStackPass(pack, stackPolicies, () => config)]),
     };
+}
+
+function readConfig(request: unknown): StoredConfig | Error {
+    try {
+        return storedConfig(request);
+    } catch (error) {
+        return error instanceof Error ? error : new Error(String(error));
+    }
 }
 
 /**
@@ -198,28 +247,37 @@ export function withOneStackPass(implementation: AnalyzerImplementation, pack: P
  * handler serves it (the module comment says when).
  */
 export function servePolicyPack(name: string, args: PolicyPackArgs): boolean {
-    const { serve } = policyServer;
+    if (SDK_PARTS === undefined) {
+        new PolicyPack(name, args);
+        return false;
+    }
+    const { server, grpcServer } = SDK_PARTS;
+    const { serve } = server;
     let onePass = false;
-    if (typeof serve === "function") {
-        policyServer.serve = (packName, version, level, packArgs, initialConfig) => {
-            const prototype = grpcServer.prototype;
-            const { addService } = prototype;
-            prototype.addService = function (service, implementation) {
-                const served = withOneStackPass(implementation, { name: packName, version, level }, packArgs.policies);
-                onePass = served !== implementation;
-                addService.call(this, service, served);
-            };
-            try {
-                serve(packName, version, level, packArgs, initialConfig);
-            } finally {
-                prototype.addService = addService;
-            }
+    const serveInOnePass: PolicyServerModule["serve"] = (packName, version, level, packArgs, initialConfig) => {
+        const { addService } = grpcServer;
+        grpcServer.addService = function (service, implementation) {
+            const served = withOneStackPass(implementation, { name: packName, version, level }, packArgs.policies);
+            onePass ||= served !== implementation;
+            addService.call(this, service, served);
         };
+        try {
+            serve(packName, version, level, packArgs, initialConfig);
+        } finally {
+            grpcServer.addService = addService;
+        }
+    };
+    try {
+        server.serve = serveInOnePass;
+    } catch {
+        // A read-only export: served as the SDK serves any pack.
     }
     try {
         new PolicyPack(name, args);
     } finally {
-        policyServer.serve = serve;
+        if (server.serve === serveInOnePass) {
+            server.serve = serve;
+        }
     }
     return onePass;
 }

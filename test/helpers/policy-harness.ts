@@ -188,7 +188,12 @@ let policyLevels: Map<string, EnforcementLevel> | undefined;
  * Schema defaults are deliberately not filled in, so the policies' own defaults are what is tested.
  */
 export async function configurePack(config: PackConfig = {}): Promise<void> {
-    await invoke(packService().configure, await configureRequest(config));
+    await sendConfigure(await configureRequest(config));
+}
+
+/** Sends a Configure request as it is. */
+export async function sendConfigure(request: AnalyzerPb.ConfigureAnalyzerRequest): Promise<void> {
+    await invoke(packService().configure, request);
 }
 
 /** Sends the stack's tags through ConfigureStack, as the engine does before anything else. */

@@ -8,21 +8,26 @@
 import { expect } from "chai";
 import type { StackValidationPolicy } from "../../policies/node_modules/@pulumi/policy";
 import { ALL_POLICIES } from "../../policies/rules";
-import { ONE_STACK_PASS, oneStackPass, storedConfig } from "../../policies/lib/one-stack-pass";
+import { ONE_STACK_PASS, SDK_PARTS, oneStackPass, storedConfig, withOneStackPass } from "../../policies/lib/one-stack-pass";
 import { at, rootOf, unknownValueError } from "../../policies/lib/props";
 import { engineResources } from "../corpus/corpus";
 import { CORPUS } from "../corpus/programs";
 import { asTestResources, damagedStack, realisticStack, secretHeavyStack } from "../helpers/generated-stacks";
 import {
-    AnalyzeStackHandler, PackConfig, TestResource, UNKNOWN, analyzeStackRequest, answerOf, configurePack, configureRequest, configureStackTags, diagnosticsOf,
+    AnalyzeStackHandler, PackConfig, TestResource, UNKNOWN, analyzeStackRequest, answerOf, configurePack, configureRequest, configureStackTags, diagnosticsOf, sendConfigure,
     engineShapedStack, packAnalyzeStackHandler, packIdentity, sdkAnalyzeStackHandler, stagingStack,
 } from "../helpers/policy-harness";
+
+/** The staging stack with a secret reference that resolves to no secret (cloudrun-secret-refs-resolve reports it). */
+const secretNotCreated = () => stagingStack({ service: (p) => { p.template.containers[0].envs[0].valueSource.secretKeyRef.secret = "backend-not-created"; } });
 
 const STACK_POLICY_NAMES = ALL_POLICIES.filter((p) => "validateStack" in p).map((p) => p.name);
 
 /** Configures the pack, then asks both handlers; returns both answers. */
-async function bothAnswers(resources: readonly TestResource[], config: PackConfig, handlers: { pass: AnalyzeStackHandler; sdk: AnalyzeStackHandler }) {
-    await configurePack(config);
+async function bothAnswers(resources: readonly TestResource[], config: PackConfig | "keep", handlers: { pass: AnalyzeStackHandler; sdk: AnalyzeStackHandler }) {
+    if (config !== "keep") {
+        await configurePack(config);
+    }
     const request = analyzeStackRequest(resources);
     return { pass: await answerOf(handlers.pass, request), sdk: await answerOf(handlers.sdk, request) };
 }
@@ -45,13 +50,17 @@ describe("AnalyzeStack in one pass (policies/lib/one-stack-pass.ts)", function (
         handlers = { pass: packAnalyzeStackHandler(), sdk: await sdkAnalyzeStackHandler(ALL_POLICIES) };
     });
 
-    const stacks: [string, () => TestResource[]][] = [
-        ["staging", () => stagingStack()],
-        ["staging, fresh preview", () => stagingStack({ freshPreview: true })],
-        ["staging, engine shape", () => engineShapedStack(stagingStack({ freshPreview: true }))],
-        ["realistic, 10% damaged", () => asTestResources(damagedStack(realisticStack(600, 3), 1, 0.1))],
-        ["realistic, 25% damaged", () => asTestResources(damagedStack(realisticStack(400, 5), 2, 0.25))],
-        ["secret-heavy, 15% damaged", () => asTestResources(damagedStack(secretHeavyStack(12, 3, 150), 3, 0.15))],
+    // Each stack, and the levels its answers must show across the configs (so that each path is compared). The
+    // staging stacks' stack policies decide everything, fresh preview included (propertyDependencies).
+    const bothLevels = ["mandatory", "advisory"];
+    const withCantRun = [...bothLevels, "advisory can't run"];
+    const stacks: [string, () => TestResource[], string[]][] = [
+        ["staging", () => stagingStack(), bothLevels],
+        ["staging, fresh preview", () => stagingStack({ freshPreview: true }), bothLevels],
+        ["staging, engine shape", () => engineShapedStack(stagingStack({ freshPreview: true })), bothLevels],
+        ["realistic, 10% damaged", () => asTestResources(damagedStack(realisticStack(600, 3), 1, 0.1)), withCantRun],
+        ["realistic, 25% damaged", () => asTestResources(damagedStack(realisticStack(400, 5), 2, 0.25)), withCantRun],
+        ["secret-heavy, 15% damaged", () => asTestResources(damagedStack(secretHeavyStack(12, 3, 150), 3, 0.15)), withCantRun],
     ];
     const configs: [string, PackConfig][] = [
         ["no config", {}],
@@ -64,7 +73,7 @@ describe("AnalyzeStack in one pass (policies/lib/one-stack-pass.ts)", function (
             "cloudrun-service-monthly-cost": { enforcementLevel: "mandatory", monthlyBudgetUsd: 1 },
         }],
     ];
-    for (const [label, stack] of stacks) {
+    for (const [label, stack, mustSee] of stacks) {
         it(`answers as the SDK's handler does, byte for byte: ${label}, under ${configs.length} configs`, async function () {
             const resources = stack();
             const levels = new Set<string>();
@@ -72,8 +81,8 @@ describe("AnalyzeStack in one pass (policies/lib/one-stack-pass.ts)", function (
                 const bytes = expectSameBytes(await bothAnswers(resources, config, handlers), `${label}, ${configLabel}`);
                 diagnosticsOf(bytes).forEach((d) => levels.add(`${d.enforcementLevel}${d.cantRun ? " can't run" : ""}`));
             }
-            // The comparison must have something to compare: violations at both levels across the configs.
-            expect([...levels], "levels seen").to.include.members(["mandatory", "advisory"]);
+            // The comparison must have something to compare: violations at both levels, and "can't run" advisories.
+            expect([...levels], "levels seen").to.include.members(mustSee);
         });
     }
 
@@ -93,6 +102,41 @@ describe("AnalyzeStack in one pass (policies/lib/one-stack-pass.ts)", function (
         expect(answers.sdk).to.be.instanceOf(Error);
         expect(answers.pass).to.be.instanceOf(Error);
         expect((answers.pass as Error).message).to.include("policy 'cloudrun-secret-refs-resolve' failed").and.include("externalSecrets must be an array");
+    });
+
+    it("fails Configure when the config names the pass itself, whose level would switch every stack policy off", async function () {
+        await configurePack({ "cloudrun-secret-refs-resolve": "advisory" });
+        let failure: unknown;
+        try {
+            await configurePack({ [ONE_STACK_PASS]: "disabled" });
+        } catch (error) {
+            failure = error;
+        }
+        expect(String(failure)).to.include(`names ${ONE_STACK_PASS}`).and.include("configure each stack policy by its own name");
+        // Neither the SDK nor the pass took that config: the one before it holds, and every stack policy still runs.
+        const found = diagnosticsOf(expectSameBytes(await bothAnswers(secretNotCreated(), "keep", handlers), "after the refused config"));
+        expect(found.filter((d) => d.policyName === "cloudrun-secret-refs-resolve").map((d) => d.enforcementLevel)).to.deep.equal(["advisory"]);
+    });
+
+    it("keeps the config before a Configure the SDK refuses (an enforcement level it does not know)", async function () {
+        await configurePack({ "cloudrun-secret-refs-resolve": "advisory" });
+        const refused = await configureRequest({ "cloudrun-connector-in-stack": "mandatory" });
+        refused.getPolicyconfigMap().get("cloudrun-connector-in-stack")!.setEnforcementlevel(7 as never);
+        let failure: unknown;
+        try {
+            await sendConfigure(refused);
+        } catch (error) {
+            failure = error;
+        }
+        expect(String(failure)).to.include("Unknown enforcement level 7");
+        const found = diagnosticsOf(expectSameBytes(await bothAnswers(secretNotCreated(), "keep", handlers), "after the refused config"));
+        expect(found.filter((d) => d.policyName === "cloudrun-secret-refs-resolve").map((d) => d.enforcementLevel)).to.deep.equal(["advisory"]);
+    });
+
+    it("leaves the SDK's serve and gRPC's addService as they were", function () {
+        expect(SDK_PARTS, "the SDK parts the pass uses").to.not.equal(undefined);
+        expect(SDK_PARTS!.server.serve.name).to.equal("serve");
+        expect(SDK_PARTS!.grpcServer.addService.name).to.equal("addService");
     });
 
     it("builds the stack's resource objects once per call, not once per stack policy", async function () {
@@ -140,6 +184,7 @@ describe("the one pass, on what the pack's policies never do", function () {
         { name: "t-unknown", description: "Unknown.", enforcementLevel: "mandatory", severity: "critical", validateStack: (_a, report) => { report("before"); throw notKnown(); } },
         { name: "t-config", description: "Config.", enforcementLevel: "advisory", validateStack: (args, report) => report(`config ${JSON.stringify(args.getConfig())}`) },
         { name: "t-stack", description: "Stack.", enforcementLevel: "advisory", validateStack: (args, report) => report(`${args.resources.length} resources, ${args.stackTags.size} tags`) },
+        { name: "t-bare", description: "", validateStack: (_a, report) => { report(""); report("bare"); } },
     ];
     const configs: [string, PackConfig][] = [
         ["no config", {}],
@@ -163,7 +208,7 @@ describe("the one pass, on what the pack's policies never do", function () {
             } finally {
                 await configureStackTags({});
             }
-            expect(compared).to.be.at.least(15);
+            expect(compared).to.be.at.least(17);
         });
     }
 
@@ -180,5 +225,22 @@ describe("the one pass, on what the pack's policies never do", function () {
             expect(answer).to.be.instanceOf(Error);
             expect((answer as Error).message).to.include(`policy '${ONE_STACK_PASS}'`).and.include("policy 't-fails' failed").and.include(says);
         }
+    });
+
+    it("leaves the SDK's handlers in place when it cannot serve: typed, no stack policy, no AnalyzeStack or Configure", function () {
+        const identity = { name: "p", version: "1.0.0", level: "mandatory" as const };
+        const rpc = () => undefined;
+        const implementation = { configure: rpc, analyzeStack: rpc, analyze: rpc };
+        const typed = Object.assign(() => undefined, { __pulumiType: "gcp:cloudrunv2/service:Service" });
+        const plain: StackValidationPolicy = { name: "t", description: "T.", validateStack: () => undefined };
+        expect(withOneStackPass(implementation, identity, [plain, { ...plain, name: "typed", validateStack: typed }])).to.equal(implementation);
+        expect(withOneStackPass(implementation, identity, [{ name: "r", description: "R.", validateResource: () => undefined }])).to.equal(implementation);
+        expect(withOneStackPass(implementation, identity, undefined)).to.equal(implementation);
+        const noStack = { configure: rpc, analyze: rpc };
+        expect(withOneStackPass(noStack, identity, [plain])).to.equal(noStack);
+        const served = withOneStackPass(implementation, identity, [plain]);
+        expect(served.analyzeStack).to.not.equal(rpc);
+        expect(served.configure).to.not.equal(rpc);
+        expect(served.analyze).to.equal(rpc);
     });
 });
