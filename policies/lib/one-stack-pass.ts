@@ -12,16 +12,15 @@
  * - each violation under the policy's name, level and severity, its message led by the policy's description;
  * - UnknownValueError (a value not known yet) becomes the SDK's "can't run ... during preview" advisory for the
  *   policy, and the next policy runs.
- * Configure is observed: the pass reads the config the SDK accepted, and Configure fails when that config names
- * the pass itself (its level would switch every stack policy off). GetAnalyzerInfo (every stack policy still
- * listed as one), Configure, Analyze and Remediate stay the SDK's.
+ * Configure is the SDK's, wrapped: refused when it names the pass itself (its level would switch every stack policy
+ * off), and read by the pass once the SDK has accepted it. GetAnalyzerInfo (every stack policy still listed as
+ * one), Analyze and Remediate stay the SDK's.
  *
  * The policies share the resource objects the SDK built once. This pack's policies only read them.
  * test/policies/one-stack-pass.test.ts compares the two handlers' responses byte for byte.
  *
- * The SDK serves the pack as it would without this module when the SDK no longer exports what this needs, or when
- * a stack policy is typed.
- * A typed policy's validateStack carries a resource type, and the SDK answers "not applicable" for it when the
+ * The SDK serves the pack as it would without this module when the SDK no longer exports what this needs, when
+ * patching fails, or when a stack policy is typed. A typed policy's validateStack carries a resource type, and the SDK answers "not applicable" for it when the
  * stack has no resource of that type. A pass cannot answer that for another policy.
  */
 import { EnforcementLevel, PolicyPack, PolicyPackArgs, ReportViolation, Severity, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
@@ -49,10 +48,12 @@ interface GrpcServerPrototype {
 }
 
 /** What the pass uses of the SDK, from the modules its server uses. */
-interface SdkParts {
+export interface SdkParts {
     readonly server: PolicyServerModule;
     readonly convertEnforcementLevel: (level: number) => EnforcementLevel;
     readonly UnknownValueError: new (...args: never[]) => Error;
+    /** The resource type a typed validation carries (policy.js), or undefined. */
+    readonly getPulumiType: (validation: unknown) => string | undefined;
     readonly grpcServer: GrpcServerPrototype;
 }
 
@@ -63,11 +64,12 @@ function loadSdkParts(): SdkParts | undefined {
             server: sdkRequire("./server"),
             convertEnforcementLevel: sdkRequire("./protoutil").convertEnforcementLevel,
             UnknownValueError: sdkRequire("./proxy").UnknownValueError,
+            getPulumiType: sdkRequire("./policy").getPulumiType,
             grpcServer: sdkRequire("@grpc/grpc-js").Server?.prototype,
         };
         const complete = typeof parts.server?.serve === "function" && typeof parts.server.makeAnalyzeStackRpcFun === "function" &&
             typeof parts.convertEnforcementLevel === "function" && typeof parts.UnknownValueError === "function" &&
-            typeof parts.grpcServer?.addService === "function";
+            typeof parts.getPulumiType === "function" && typeof parts.grpcServer?.addService === "function";
         return complete ? parts as SdkParts : undefined;
     } catch {
         return undefined;
@@ -119,11 +121,6 @@ type Report = (violation: NamedViolation) => void;
 const isStackPolicy = (policy: unknown): policy is StackValidationPolicy =>
     typeof (policy as Partial<StackValidationPolicy>).validateStack === "function";
 
-/** The SDK's fast "not applicable" path (getPulumiType): a validateStack that names the one resource type it reads. */
-const isTyped = (policy: StackValidationPolicy) => {
-    const type = (policy.validateStack as { __pulumiType?: unknown }).__pulumiType;
-    return typeof type === "string" && type.length > 0;
-};
 
 /**
  * The one policy the SDK's AnalyzeStack handler runs: every stack policy of `policies`, in order, as that handler
@@ -198,14 +195,17 @@ async function runStackPolicy(pack: PackIdentity, policy: StackValidationPolicy,
 }
 
 /**
- * The SDK's analyzer implementation with AnalyzeStack served by the one pass and Configure observed; the
+ * The SDK's analyzer implementation with AnalyzeStack served by the one pass and Configure wrapped; the
  * implementation itself when the pass cannot serve (see the module comment).
  */
-export function withOneStackPass(implementation: AnalyzerImplementation, pack: PackIdentity, policies: readonly unknown[] = []): AnalyzerImplementation {
-    const stackPolicies = policies.filter(isStackPolicy);
+export function withOneStackPass(
+    implementation: AnalyzerImplementation, pack: PackIdentity, policies: readonly unknown[] | null | undefined, parts: SdkParts | undefined = SDK_PARTS,
+): AnalyzerImplementation {
+    const stackPolicies = (policies ?? []).filter(isStackPolicy);
     const { configure, analyzeStack } = implementation;
-    if (SDK_PARTS === undefined || typeof configure !== "function" || typeof analyzeStack !== "function" ||
-        stackPolicies.length === 0 || stackPolicies.some(isTyped)) {
+    // A typed policy: the SDK's fast "not applicable" path (see the module comment).
+    if (parts === undefined || typeof configure !== "function" || typeof analyzeStack !== "function" ||
+        stackPolicies.length === 0 || stackPolicies.some((policy) => parts.getPulumiType(policy.validateStack) !== undefined)) {
         return implementation;
     }
     let config: StoredConfig = {};
@@ -230,7 +230,7 @@ export function withOneStackPass(implementation: AnalyzerImplementation, pack: P
                 callback(error, response);
             });
         },
-        analyzeStack: SDK_PARTS.server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.level, [oneStackPass(pack, stackPolicies, () => config)]),
+        analyzeStack: parts.server.makeAnalyzeStackRpcFun(pack.name, pack.version, pack.level, [oneStackPass(pack, stackPolicies, () => config)]),
     };
 }
 
@@ -244,27 +244,42 @@ function readConfig(request: unknown): StoredConfig | Error {
 
 /**
  * `new PolicyPack(name, args)`, with AnalyzeStack served in one pass. True when it is, false when the SDK's
- * handler serves it (the module comment says when).
+ * handler serves it (the module comment says when). `parts` and `construct` are the SDK's; tests give fakes.
  */
-export function servePolicyPack(name: string, args: PolicyPackArgs): boolean {
-    if (SDK_PARTS === undefined) {
-        new PolicyPack(name, args);
+export function servePolicyPack(
+    name: string, args: PolicyPackArgs, parts: SdkParts | undefined = SDK_PARTS,
+    construct: (name: string, args: PolicyPackArgs) => void = (packName, packArgs) => { new PolicyPack(packName, packArgs); },
+): boolean {
+    if (parts === undefined) {
+        construct(name, args);
         return false;
     }
-    const { server, grpcServer } = SDK_PARTS;
+    const { server, grpcServer } = parts;
     const { serve } = server;
     let onePass = false;
     const serveInOnePass: PolicyServerModule["serve"] = (packName, version, level, packArgs, initialConfig) => {
         const { addService } = grpcServer;
-        grpcServer.addService = function (service, implementation) {
-            const served = withOneStackPass(implementation, { name: packName, version, level }, packArgs.policies);
+        const addWithOnePass: GrpcServerPrototype["addService"] = function (service, implementation) {
+            let served = implementation;
+            try {
+                served = withOneStackPass(implementation, { name: packName, version, level }, packArgs.policies, parts);
+            } catch {
+                // Served as the SDK serves any pack; the tests that compare the handlers notice.
+            }
             onePass ||= served !== implementation;
             addService.call(this, service, served);
         };
         try {
+            grpcServer.addService = addWithOnePass;
+        } catch {
+            // Not patchable: served as the SDK serves any pack.
+        }
+        try {
             serve(packName, version, level, packArgs, initialConfig);
         } finally {
-            grpcServer.addService = addService;
+            if (grpcServer.addService === addWithOnePass) {
+                grpcServer.addService = addService;
+            }
         }
     };
     try {
@@ -273,7 +288,7 @@ export function servePolicyPack(name: string, args: PolicyPackArgs): boolean {
         // A read-only export: served as the SDK serves any pack.
     }
     try {
-        new PolicyPack(name, args);
+        construct(name, args);
     } finally {
         if (server.serve === serveInOnePass) {
             server.serve = serve;

@@ -106,15 +106,21 @@ function packService(): AnalyzerService {
     const prototype = grpc.Server.prototype;
     const { addService, bindAsync } = prototype;
     let captured: AnalyzerService | undefined;
-    prototype.addService = (_definition: unknown, implementation: AnalyzerService) => {
+    const capture = (_definition: unknown, implementation: AnalyzerService) => {
         captured = implementation;
     };
+    prototype.addService = capture;
     prototype.bindAsync = () => undefined;
+    let left: unknown;
     try {
         require(path.join(POLICIES_DIR, "index"));
     } finally {
+        left = prototype.addService;
         prototype.addService = addService;
         prototype.bindAsync = bindAsync;
+    }
+    if (left !== capture) {
+        throw new Error("policies/index left gRPC's Server.prototype.addService patched (policies/lib/one-stack-pass.ts restores it)");
     }
     if (!captured) {
         throw new Error("policies/index did not serve a PolicyPack");

@@ -8,7 +8,7 @@
 import { expect } from "chai";
 import type { StackValidationPolicy } from "../../policies/node_modules/@pulumi/policy";
 import { ALL_POLICIES } from "../../policies/rules";
-import { ONE_STACK_PASS, SDK_PARTS, oneStackPass, storedConfig, withOneStackPass } from "../../policies/lib/one-stack-pass";
+import { ONE_STACK_PASS, SDK_PARTS, SdkParts, oneStackPass, servePolicyPack, storedConfig, withOneStackPass } from "../../policies/lib/one-stack-pass";
 import { at, rootOf, unknownValueError } from "../../policies/lib/props";
 import { engineResources } from "../corpus/corpus";
 import { CORPUS } from "../corpus/programs";
@@ -133,10 +133,9 @@ describe("AnalyzeStack in one pass (policies/lib/one-stack-pass.ts)", function (
         expect(found.filter((d) => d.policyName === "cloudrun-secret-refs-resolve").map((d) => d.enforcementLevel)).to.deep.equal(["advisory"]);
     });
 
-    it("leaves the SDK's serve and gRPC's addService as they were", function () {
+    it("leaves the SDK's serve as it was (the harness checks gRPC's addService when it loads the pack)", function () {
         expect(SDK_PARTS, "the SDK parts the pass uses").to.not.equal(undefined);
         expect(SDK_PARTS!.server.serve.name).to.equal("serve");
-        expect(SDK_PARTS!.grpcServer.addService.name).to.equal("addService");
     });
 
     it("builds the stack's resource objects once per call, not once per stack policy", async function () {
@@ -242,5 +241,70 @@ describe("the one pass, on what the pack's policies never do", function () {
         expect(served.analyzeStack).to.not.equal(rpc);
         expect(served.configure).to.not.equal(rpc);
         expect(served.analyze).to.equal(rpc);
+    });
+});
+
+describe("serving the pack with the one pass (servePolicyPack), on a fake SDK", function () {
+    const rpc = () => undefined;
+    const stackPolicy: StackValidationPolicy = { name: "t", description: "T.", validateStack: () => undefined };
+    /** A fake SDK: serve registers an analyzer implementation as server.js does, then another service. */
+    function fakeSdk(options: { failingHandler?: boolean } = {}) {
+        const registered: Record<string, unknown>[] = [];
+        const onePassHandler = () => undefined;
+        const grpcServer = { addService(_service: unknown, implementation: Record<string, unknown>) { registered.push(implementation); } };
+        const server = {
+            serve(_name: string, _version: string, _level: string, args: { policies?: unknown[] }) {
+                grpcServer.addService.call({}, "analyzer", { configure: rpc, analyzeStack: rpc, analyze: rpc, policies: args.policies });
+                grpcServer.addService.call({}, "health", { check: rpc });
+            },
+            makeAnalyzeStackRpcFun: () => {
+                if (options.failingHandler) {
+                    throw new Error("no such handler");
+                }
+                return onePassHandler;
+            },
+        };
+        const parts = { ...SDK_PARTS!, server, grpcServer } as unknown as SdkParts;
+        // As policy.js does: PolicyPack calls serve through the server module's exports.
+        const construct = (name: string, args: { policies?: unknown[] }) => server.serve(name, "1.0.0", "mandatory", args);
+        return { parts, construct, registered, onePassHandler, server, grpcServer };
+    }
+
+    it("serves AnalyzeStack with the pass, and puts serve and addService back", function () {
+        const sdk = fakeSdk();
+        const [serve, addService] = [sdk.server.serve, sdk.grpcServer.addService];
+        expect(servePolicyPack("p", { policies: [stackPolicy] }, sdk.parts, sdk.construct as never)).to.equal(true);
+        expect(sdk.registered.map((i) => Object.keys(i).sort().join(","))).to.deep.equal(["analyze,analyzeStack,configure,policies", "check"]);
+        expect(sdk.registered[0].analyzeStack).to.equal(sdk.onePassHandler);
+        expect(sdk.registered[0].configure).to.not.equal(rpc);
+        expect([sdk.server.serve, sdk.grpcServer.addService]).to.deep.equal([serve, addService]);
+    });
+
+    it("serves as the SDK does when serve is read-only, the handler cannot be built, or the SDK parts are missing", function () {
+        const readOnly = fakeSdk();
+        Object.defineProperty(readOnly.server, "serve", { value: readOnly.server.serve, writable: false });
+        expect(servePolicyPack("p", { policies: [stackPolicy] }, readOnly.parts, readOnly.construct as never)).to.equal(false);
+        expect(readOnly.registered[0].analyzeStack).to.equal(rpc);
+
+        // An export that throws when written (a read-only one does in strict code).
+        const throwing = fakeSdk();
+        const guarded = new Proxy(throwing.server, { set: () => { throw new TypeError("read-only"); } });
+        expect(servePolicyPack("p", { policies: [stackPolicy] }, { ...throwing.parts, server: guarded } as SdkParts, throwing.construct as never)).to.equal(false);
+        expect(throwing.registered[0].analyzeStack).to.equal(rpc);
+
+        const failing = fakeSdk({ failingHandler: true });
+        expect(servePolicyPack("p", { policies: [stackPolicy] }, failing.parts, failing.construct as never)).to.equal(false);
+        expect(failing.registered[0].analyzeStack).to.equal(rpc);
+
+        let constructed = 0;
+        expect(servePolicyPack("p", { policies: [stackPolicy] }, undefined, () => { constructed++; })).to.equal(false);
+        expect(constructed).to.equal(1);
+    });
+
+    it("puts serve back when the pack cannot be built", function () {
+        const sdk = fakeSdk();
+        const serve = sdk.server.serve;
+        expect(() => servePolicyPack("p", { policies: [stackPolicy] }, sdk.parts, () => { throw new Error("no version"); })).to.throw("no version");
+        expect(sdk.server.serve).to.equal(serve);
     });
 });
