@@ -584,13 +584,29 @@ function estimateOne(
     };
 }
 
+/** CPU and memory spend, and the least each can be (its decided terms; an undecided cost is at least 0). */
+interface Spend {
+    cpu: Usd;
+    memory: Usd;
+    least: { cpu: number; memory: number };
+}
+
+function spendOf(...amounts: Amount[]): Spend {
+    const least = (key: "cpu" | "memory") => amounts.reduce((sum, a) => sum + (a[key] ?? 0), 0);
+    return {
+        cpu: plus(...amounts.map((a) => a.cpu)),
+        memory: plus(...amounts.map((a) => a.memory)),
+        least: { cpu: least("cpu"), memory: least("memory") },
+    };
+}
+
 interface ComputeParts {
     billing: BillingMode | undefined;
     alwaysOn: CostPart;
     traffic: CostPart;
     requests: CostPart;
     /** CPU and memory spend before any free tier (what the free tier discounts). */
-    spend: { cpu: Usd; memory: Usd };
+    spend: Spend;
     requestCount: number;
 }
 
@@ -629,7 +645,7 @@ function serviceParts(
             alwaysOn: part(alwaysOn, `${show(minInstances)} min instance(s) × ${count(SECONDS_PER_MONTH)} s × (${show(vcpu)} vCPU × ${rate(p.cpu.usd)} + ${show(memoryGiB)} GiB × ${rate(p.memory.usd)})`),
             traffic: part(trafficAmount, `${show(activeSeconds, 0)} instance-s of traffic, ${show(extraSeconds, 0)} beyond the min instances, at the same rate`),
             requests: part(ZERO, "instance-based billing has no request fee"),
-            spend: { cpu: plus(alwaysOn.cpu, trafficAmount.cpu), memory: plus(alwaysOn.memory, trafficAmount.memory) },
+            spend: spendOf(alwaysOn, trafficAmount),
             requestCount,
         };
     }
@@ -645,7 +661,7 @@ function serviceParts(
             alwaysOn: part(alwaysOn, `${show(minInstances)} min instance(s): ${show(idleSeconds, 0)} idle instance-s × (${show(vcpu)} vCPU × ${rate(p.cpuIdleMinInstance.usd)} + ${show(memoryGiB)} GiB × ${rate(p.memoryIdleMinInstance.usd)})`),
             traffic: part(trafficAmount, `${show(activeSeconds, 0)} instance-s × (${show(vcpu)} vCPU × ${rate(p.cpuActive.usd)} + ${show(memoryGiB)} GiB × ${rate(p.memoryActive.usd)})`),
             requests: part({ cpu: 0, memory: 0, other: requestsUsd }, `${count(traffic.requestsPerMonth)} requests × ${rate(p.requestsPerMillion.usd)} per million`),
-            spend: { cpu: plus(alwaysOn.cpu, trafficAmount.cpu), memory: plus(alwaysOn.memory, trafficAmount.memory) },
+            spend: spendOf(alwaysOn, trafficAmount),
             requestCount,
         };
     }
@@ -655,7 +671,7 @@ function serviceParts(
         alwaysOn: part(unknown, "billing mode not known yet"),
         traffic: part(unknown, "billing mode not known yet"),
         requests: part(unknown, "billing mode not known yet"),
-        spend: { cpu: undefined, memory: undefined },
+        spend: spendOf(unknown),
         requestCount: traffic.requestsPerMonth,
     };
 }
@@ -683,7 +699,7 @@ function jobParts(
         alwaysOn: part(ZERO, "a job keeps no instance running"),
         traffic: part(amount, `${count(usage.executionsPerMonth)} executions × ${show(tasks)} task(s) × ${count(billedTaskSeconds)} s × (${show(vcpu)} vCPU × ${rate(p.cpu.usd)} + ${show(memoryGiB)} GiB × ${rate(p.memory.usd)})`),
         requests: part(ZERO, "a job serves no requests"),
-        spend: { cpu: amount.cpu, memory: amount.memory },
+        spend: spendOf(amount),
         requestCount: 0,
     };
 }
@@ -720,13 +736,12 @@ function freeTierOf(billing: BillingMode): { allowance: typeof FREE_TIER.instanc
     }
 }
 
-const BILLING_MODES: readonly BillingMode[] = ["request-based", "instance-based", "job"];
-
 /**
- * The free tier as a discount: spend-based, at Tier 1 prices, capped at what is spent. While the spend or the
- * billing mode is not known, its known share counts the largest discount it can be, so "at least" stays true.
+ * The free tier as a discount: spend-based, at Tier 1 prices, capped at what is spent. While the spend is not known,
+ * "at least" counts the discount at most what is already counted as spent: with the spend it is never below 0, and
+ * never takes off what other parts (a connector) cost. Unknown billing leaves the spend and the request fee at 0.
  */
-function freeTierPart(mode: FreeTierMode, spend: { cpu: Usd; memory: Usd }, requests: number, billing: BillingMode | undefined, assumptions: string[]): CostPart {
+function freeTierPart(mode: FreeTierMode, spend: Spend, requests: number, billing: BillingMode | undefined, assumptions: string[]): CostPart {
     if (mode === "none") {
         assumptions.push("free tier not applied (one per billing account, shared with everything else it pays for)");
         return part(ZERO, "not applied");
@@ -735,17 +750,16 @@ function freeTierPart(mode: FreeTierMode, spend: { cpu: Usd; memory: Usd }, requ
     const requestDiscount = (b: BillingMode) => -(Math.min(requests, freeTierOf(b).allowance.requests) / 1e6) * requestRate;
     const cpuMemory = mode === "all";
     const { allowance, cpuRate, memoryRate } = freeTierOf(billing ?? "instance-based");
-    const possible = (billing === undefined ? BILLING_MODES : [billing]).map(freeTierOf);
-    const largest = (discount: (f: ReturnType<typeof freeTierOf>) => number) => -Math.max(...possible.map(discount));
     const amount: Amount = {
         cpu: cpuMemory ? (spend.cpu === undefined ? undefined : -Math.min(spend.cpu, allowance.vcpuSeconds * cpuRate)) : 0,
         memory: cpuMemory ? (spend.memory === undefined ? undefined : -Math.min(spend.memory, allowance.gibSeconds * memoryRate)) : 0,
         other: billing === undefined ? undefined : requestDiscount(billing),
     };
+    // Undecided only while the spend (or the billing mode, and with it the spend) is not known.
     const floor: Amount = {
-        cpu: largest((f) => f.allowance.vcpuSeconds * f.cpuRate),
-        memory: largest((f) => f.allowance.gibSeconds * f.memoryRate),
-        other: Math.min(...BILLING_MODES.map(requestDiscount)),
+        cpu: -Math.min(spend.least.cpu, allowance.vcpuSeconds * cpuRate),
+        memory: -Math.min(spend.least.memory, allowance.gibSeconds * memoryRate),
+        other: 0,
     };
     assumptions.push(cpuMemory
         ? "free tier applied in full to this workload (it is one per billing account: with other services it is shared, not repeated)"

@@ -315,6 +315,21 @@ describe("cost model: the rules", () => {
         }
     });
 
+    it("with the free tier applied, an undecided discount never takes off what the spend cannot cover (a connector stays counted)", () => {
+        // Min 0 and concurrency unknown: no CPU or memory spend is decided, so the discount counts 0 in "at least",
+        // and the connector's $16.644 (3 × f1-micro) is the least this service costs, whatever the concurrency is.
+        const c = connector("vpc", { machineType: "f1-micro", minInstances: 3 });
+        const options: CostOptions = { freeTier: "all", defaultTraffic: { requestsPerMonth: 10_000_000, meanRequestMs: 500 } };
+        const withConnector = (spec: Partial<ServiceSpec>) => estimate([c, v2Service({ cpu: "1", memory: "1Gi", cpuIdle: false, min: 0, connector: "vpc", ...spec })], options);
+        for (const undecided of [withConnector({ concurrency: UNKNOWN as unknown as number }), withConnector({ cpuIdle: UNKNOWN as unknown as boolean })]) {
+            expect(undecided.monthlyUsd).to.equal(undefined);
+            expect(undecided.knownMonthlyUsd).to.be.closeTo(16.644, 1e-9);
+        }
+        for (const concurrency of [1, 80, 1000]) {
+            expect(withConnector({ concurrency }).monthlyUsd ?? NaN).to.be.at.least(16.644);
+        }
+    });
+
     it("prices Cloud Run's defaults when limits and concurrency are unset, and says so", () => {
         const e = estimate([v2Service({ cpuIdle: true })], { defaultTraffic: { requestsPerMonth: 8_000_000, meanRequestMs: 100 } });
         expect([e.vcpu, e.memoryGiB]).to.deep.equal([1, 0.5]);
