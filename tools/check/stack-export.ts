@@ -8,7 +8,9 @@
  * export is refused. Read resources (`external: true`) and resources pending deletion are left out: the engine
  * never sends them to a pack.
  */
-import { AnalyzerResource, PropertyMap, PropertyValue, ProviderResource, SIG_KEY, SIGNATURES, mapSecrets } from "../analyzer";
+// Not "../analyzer": its client loads gRPC, which main.js loads (without the TypeScript hook) once the pack is spawned.
+import type { AnalyzerResource, ProviderResource } from "../analyzer/client";
+import { PropertyMap, PropertyValue, SIG_KEY, SIGNATURES, mapSecrets } from "../analyzer/properties";
 
 /** Raised for an export that is not a version 3 deployment; the message says what is wrong and where. */
 export class StackExportError extends Error {
