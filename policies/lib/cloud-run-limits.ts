@@ -578,7 +578,6 @@ export function connectorInstanceMbps(machineType: string): number | undefined {
     return range && range.max / CONNECTOR_LIMITS.maxInstances.max;
 }
 
-
 /** A JSON-schema pattern for a connector named bare or by id (policy config such as externalConnectors). */
 export const CONNECTOR_REF_PATTERN = `^(${inner(CONNECTOR_LIMITS.nameRe)}|projects/[^/]+/locations/[^/]+/connectors/${inner(CONNECTOR_LIMITS.nameRe)})$`;
 /** CONNECTOR_REF_PATTERN in words, for errors. */

@@ -297,8 +297,7 @@ function billingOf(view: WorkloadView, assumptions: string[], undecided: PropNod
  * The larger of the revision's and the service's min instances (the service-level floor holds across revisions);
  * with manual scaling, manualInstanceCount, which runs all month whatever the traffic.
  */
-function minInstancesOf(view: WorkloadView, undecided: PropNode[]): Reading {
-    const manual = manualInstancesOf(view, undecided);
+function minInstancesOf(view: WorkloadView, manual: Reading | undefined, undecided: PropNode[]): Reading {
     if (manual) {
         return manual;
     }
@@ -315,8 +314,7 @@ function minInstancesOf(view: WorkloadView, undecided: PropNode[]): Reading {
  * The smaller of the set maximums; Cloud Run's default when none is set; with manual scaling, manualInstanceCount.
  * Unknown: no cap (it only caps traffic).
  */
-function maxInstancesOf(view: WorkloadView, assumptions: string[]): number | undefined {
-    const manual = manualInstancesOf(view, []);
+function maxInstancesOf(view: WorkloadView, manual: Reading | undefined, assumptions: string[]): number | undefined {
     if (manual) {
         if (!manual.known) {
             assumptions.push("the instance count is not known yet: the stated traffic is not capped by it");
@@ -615,8 +613,9 @@ function serviceParts(
     options: CostOptions, assumptions: string[], undecided: PropNode[],
 ): ComputeParts {
     const billing = billingOf(view, assumptions, undecided);
-    const min = minInstancesOf(view, undecided);
-    const max = maxInstancesOf(view, assumptions);
+    const manual = manualInstancesOf(view, undecided);
+    const min = minInstancesOf(view, manual, undecided);
+    const max = maxInstancesOf(view, manual, assumptions);
     const concurrency = concurrencyOf(view, sizing.vcpu, assumptions, undecided);
     const traffic = resolveTraffic(names, ["requestsPerMonth", "meanRequestMs"], options, assumptions);
     const minInstances = min.known ? min.value : undefined;

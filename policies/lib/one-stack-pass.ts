@@ -121,7 +121,6 @@ type Report = (violation: NamedViolation) => void;
 const isStackPolicy = (policy: unknown): policy is StackValidationPolicy =>
     typeof (policy as Partial<StackValidationPolicy>).validateStack === "function";
 
-
 /**
  * The one policy the SDK's AnalyzeStack handler runs: every stack policy of `policies`, in order, as that handler
  * would run each one. `config` gives the config Configure set last.

@@ -144,7 +144,7 @@ export function isWorkloadType(type: string): boolean {
 
 /** The view of a Cloud Run workload resource (`root`: its whole property bag), or undefined for any other type. */
 export function workloadView(type: string, root: PropNode): WorkloadView | undefined {
-    const found = Object.prototype.hasOwnProperty.call(WORKLOAD_TYPES, type) ? WORKLOAD_TYPES[type] : undefined;
+    const found = isWorkloadType(type) ? WORKLOAD_TYPES[type] : undefined;
     if (!found) {
         return undefined;
     }
