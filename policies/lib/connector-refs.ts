@@ -2,7 +2,7 @@
 import { CONNECTOR_LIMITS, LOCATION_RE, PROJECT_REF_RE } from "./cloud-run-limits";
 import { PropNode, asString, at } from "./props";
 import { RESOURCE_TYPES } from "./resource-types";
-import { StackResource, locationsCompatible, ofType, oncePerStack, ownOrProviderString, projectsCompatible } from "./stack-graph";
+import { StackResource, appendTo, locationsCompatible, ofType, oncePerStack, ownOrProviderString, projectsCompatible } from "./stack-graph";
 
 export interface ConnectorRef {
     readonly name: string;
@@ -40,12 +40,7 @@ const connectorsByName = oncePerStack((all): ReadonlyMap<string, readonly { conn
     for (const connector of ofType(all, RESOURCE_TYPES.vpcAccessConnector)) {
         const ref = connectorResourceRef(connector);
         if (ref) {
-            const list = byName.get(ref.name);
-            if (list) {
-                list.push({ connector, ref });
-            } else {
-                byName.set(ref.name, [{ connector, ref }]);
-            }
+            appendTo(byName, ref.name, { connector, ref });
         }
     }
     return byName;

@@ -9,7 +9,7 @@ import { PropNode, asString, at, isUnknown } from "./props";
 import { IamForm, PROJECT_IAM_TYPES, RESOURCE_TYPES, SECRET_IAM_TYPES, SECRET_TYPES, iamFormOf } from "./resource-types";
 import { nameText } from "./safe-text";
 import {
-    StackResource, dependenciesOf, locationsCompatible, ofType, oncePerStack, ownOrProviderString, projectsCompatible, transitiveDependenciesOf,
+    StackResource, appendTo, dependenciesOf, locationsCompatible, ofType, oncePerStack, ownOrProviderString, projectsCompatible, transitiveDependenciesOf,
 } from "./stack-graph";
 import { SecretUse, V1_ANNOTATIONS, WorkloadView, secretUses } from "./workload";
 
@@ -65,12 +65,7 @@ const secretsById = oncePerStack((all) => {
     for (const secret of ofType(all, SECRET_TYPES)) {
         const name = secretResourceName(secret);
         if (name) {
-            const list = index.get(name.secretId);
-            if (list) {
-                list.push({ secret, name });
-            } else {
-                index.set(name.secretId, [{ secret, name }]);
-            }
+            appendTo(index, name.secretId, { secret, name });
         }
     }
     return index;

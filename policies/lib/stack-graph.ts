@@ -51,6 +51,16 @@ export function stackResources(resources: readonly PolicyResource[]): readonly S
     return all;
 }
 
+/** Adds `value` to the list `map` holds for `key`, in place (a list per key, in the order added). */
+export function appendTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+    const list = map.get(key);
+    if (list) {
+        list.push(value);
+    } else {
+        map.set(key, [value]);
+    }
+}
+
 /** `compute` run once per stack list (so once per call, whichever stack policy asks first). */
 export function oncePerStack<T>(compute: (all: readonly StackResource[]) => T): (all: readonly StackResource[]) => T {
     const results = new WeakMap<readonly StackResource[], { value: T }>();
@@ -79,12 +89,7 @@ const indexOf = oncePerStack((all): StackIndex => {
     for (const r of all) {
         position.set(r, position.size);
         byUrn.set(r.resource.urn, r);
-        const list = byType.get(r.resource.type);
-        if (list) {
-            list.push(r);
-        } else {
-            byType.set(r.resource.type, [r]);
-        }
+        appendTo(byType, r.resource.type, r);
     }
     return { byUrn, byType, position };
 });

@@ -22,7 +22,7 @@ import { PackStackPolicy } from "../lib/pack-policy";
 import { PropNode, asNumber, asObject, asString, at, isAbsent, isUnknown, rootOf, zeroAsAbsent } from "../lib/props";
 import { RESOURCE_TYPES } from "../lib/resource-types";
 import { nameText } from "../lib/safe-text";
-import { StackResource, cloudRunWorkloadsIn, ofType, stackResources, transitiveDependenciesOf } from "../lib/stack-graph";
+import { StackResource, appendTo, cloudRunWorkloadsIn, ofType, stackResources, transitiveDependenciesOf } from "../lib/stack-graph";
 import { WorkloadView, countOf, scalesManually } from "../lib/workload";
 
 const L = CONNECTOR_LIMITS;
@@ -282,14 +282,7 @@ export const vpcaccessConnectorCapacity: PackStackPolicy = {
         const inStack = new Map(ofType(all, RESOURCE_TYPES.vpcAccessConnector).map((c) => [c, stackConnectorSizing(c)]));
         const external = cfg.externalConnectorSizes.flatMap((entry) => externalSizing(entry) ?? []);
         const users = new Map<SizedConnector, WorkloadPeak[]>();
-        const use = (connector: SizedConnector, peak: WorkloadPeak) => {
-            const peaks = users.get(connector);
-            if (peaks) {
-                peaks.push(peak);
-            } else {
-                users.set(connector, [peak]);
-            }
-        };
+        const use = (connector: SizedConnector, peak: WorkloadPeak) => appendTo(users, connector, peak);
 
         for (const { workload, view } of cloudRunWorkloadsIn(all)) {
             const node = view.vpcConnector;
