@@ -162,10 +162,11 @@ export interface PolicyInfo {
     policyType: "resource" | "stack" | "unknown";
 }
 
-export async function analyzerInfo(): Promise<{ name: string; policies: PolicyInfo[] }> {
+export async function analyzerInfo(): Promise<{ name: string; version: string; policies: PolicyInfo[] }> {
     const info = (await invoke(packService().getAnalyzerInfo, new emptyPb.Empty())) as AnalyzerPb.AnalyzerInfo;
     return {
         name: info.getName(),
+        version: info.getVersion(),
         policies: info.getPoliciesList().map((p) => {
             const schema = p.getConfigschema();
             return {
@@ -358,16 +359,10 @@ export function packAnalyzeStackHandler(): AnalyzeStackHandler {
  * serves a pack that does not run its stack policies in one pass. It reads the config the pack's Configure stored.
  */
 export async function sdkAnalyzeStackHandler(policies: readonly unknown[], packLevel = "mandatory"): Promise<AnalyzeStackHandler> {
-    const { name, version } = await packIdentity();
+    const { name, version } = await analyzerInfo();
     const server: { makeAnalyzeStackRpcFun(name: string, version: string, level: string, policies: readonly unknown[]): AnalyzeStackHandler } =
         serverRequire("./server");
     return server.makeAnalyzeStackRpcFun(name, version, packLevel, policies);
-}
-
-/** The pack's name and version as served (what diagnostics carry). */
-export async function packIdentity(): Promise<{ name: string; version: string }> {
-    const info = (await invoke(packService().getAnalyzerInfo, new emptyPb.Empty())) as AnalyzerPb.AnalyzerInfo;
-    return { name: info.getName(), version: info.getVersion() };
 }
 
 /** What a handler answers to `request`: the response's bytes, or the error. */

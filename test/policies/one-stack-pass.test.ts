@@ -15,7 +15,7 @@ import { CORPUS } from "../corpus/programs";
 import { asTestResources, damagedStack, realisticStack, secretHeavyStack } from "../helpers/generated-stacks";
 import {
     AnalyzeStackHandler, PackConfig, TestResource, UNKNOWN, analyzeStackRequest, answerOf, configurePack, configureRequest, configureStackTags, diagnosticsOf, sendConfigure,
-    engineShapedStack, packAnalyzeStackHandler, packIdentity, sdkAnalyzeStackHandler, stagingStack,
+    analyzerInfo, engineShapedStack, packAnalyzeStackHandler, sdkAnalyzeStackHandler, stagingStack,
 } from "../helpers/policy-harness";
 
 /** The staging stack with a secret reference that resolves to no secret (cloudrun-secret-refs-resolve reports it). */
@@ -192,7 +192,8 @@ describe("the one pass, on what the pack's policies never do", function () {
     ];
     for (const packLevel of ["mandatory", "advisory"] as const) {
         it(`answers as the SDK's handler does, byte for byte (pack level ${packLevel})`, async function () {
-            const identity = await packIdentity();
+            const { name, version } = await analyzerInfo();
+            const identity = { name, version };
             await configureStackTags({ team: "platform", "pulumi:project": "cloudrun-staging" });
             let stored = storedConfig(await configureRequest({}));
             const pass = await sdkAnalyzeStackHandler([oneStackPass({ ...identity, level: packLevel }, synthetic, () => stored)], packLevel);
@@ -212,7 +213,8 @@ describe("the one pass, on what the pack's policies never do", function () {
     }
 
     it("fails with the policy's name when a policy throws, and when one says it does not apply", async function () {
-        const identity = { ...(await packIdentity()), level: "mandatory" as const };
+        const { name, version } = await analyzerInfo();
+        const identity = { name, version, level: "mandatory" as const };
         const failing = (validateStack: StackValidationPolicy["validateStack"]): StackValidationPolicy => ({ name: "t-fails", description: "Fails.", validateStack });
         await configurePack({});
         for (const [policy, says] of [
